@@ -1,0 +1,68 @@
+/*
+ * ingest.h: from a source's bytes to events in the store.
+ *
+ * One st_ingest per source. It splits bytes into lines (bounded at
+ * ST_LINE_MAX: a longer line keeps its first ST_LINE_MAX bytes, is flagged
+ * truncated and the rest is skipped), detects the source's format from its
+ * first lines, locks onto it, and turns each line into a new event or a
+ * continuation of the previous one. It never allocates per line: text is
+ * copied once, into the store's arena.
+ *
+ * Ownership: the ingest borrows the store and the zone; the bytes passed
+ * to st_ingest_feed stay the caller's.
+ */
+#ifndef STRATA_INGEST_H
+#define STRATA_INGEST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "strata/stime.h"
+#include "strata/store.h"
+
+#define ST_LINE_MAX (1u << 20)  /* bytes kept of one line */
+#define ST_PROBE_LINES 64       /* lines detection looks at */
+#define ST_REPROBE_MISSES 16    /* consecutive misses before probing again */
+
+struct st_ingest_stats {
+	uint64_t bytes;
+	uint64_t lines;        /* all lines, blank ones included */
+	uint64_t blank;
+	uint64_t events;
+	uint64_t timed;        /* events with a time */
+	uint64_t untimed;      /* events without one */
+	uint64_t continuation; /* lines joined to the record before them */
+	uint64_t truncated;    /* lines cut at ST_LINE_MAX or ST_TEXT_MAX */
+	uint64_t reprobes;     /* format changes after the first lock */
+	st_time first, last;   /* earliest and latest event time */
+};
+
+struct st_ingest {
+	struct st_store *store;
+	unsigned src;
+	struct st_timectx tc;
+	int format;        /* locked format, -1 while none */
+	bool probed;
+	bool in_record;    /* the newest event can take continuation lines */
+	bool skipping;     /* inside the dropped tail of an over-long line */
+	unsigned misses;
+	uint32_t lineno;
+	struct st_ingest_stats stats;
+};
+
+/* ref: the time year-less stamps are read against (the file's mtime). */
+void st_ingest_init(struct st_ingest *ig, struct st_store *st, unsigned src,
+                    const struct st_tz *tz, st_time ref);
+
+/*
+ * Take the complete lines at the start of data and return how many bytes
+ * were used; the caller keeps the rest and passes it again with more. At
+ * eof everything is used. Before the format is known it may use nothing
+ * until it has enough lines to decide (at most 64 KiB are needed).
+ * A caller whose unused rest reaches ST_LINE_MAX must call again with
+ * that full rest: the line is then cut and its tail skipped.
+ */
+size_t st_ingest_feed(struct st_ingest *ig, const char *data, size_t len, bool eof);
+
+#endif

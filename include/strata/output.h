@@ -1,0 +1,50 @@
+/*
+ * output.h: the headless front ends, `print` and `stats`.
+ *
+ * They only read the store and the sources; they write to a FILE through
+ * one large buffer, so printing costs no syscall per event.
+ */
+#ifndef STRATA_OUTPUT_H
+#define STRATA_OUTPUT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "strata/run.h"
+
+enum st_output { ST_OUT_TEXT, ST_OUT_JSON };
+
+struct st_filter {
+	st_time since, until;   /* ST_TIME_NONE: open */
+	int min_level;          /* ST_LVL_NONE: every event */
+	/* A match function over an event's text (the front end wraps its
+	 * regex engine); NULL: no pattern. */
+	bool (*match)(void *arg, const char *text, size_t len);
+	void *match_arg;
+};
+
+struct st_print_opts {
+	enum st_output output;
+	bool color;
+	struct st_filter filter;
+};
+
+/* Does event ev pass the filter? */
+bool st_filter_pass(const struct st_filter *f, const struct st_event *ev);
+
+/*
+ * Short names for the sources in text output: the base name, with as many
+ * parent directories as it takes to tell sources apart. names[i] is
+ * malloc'd; free with st_display_names_free.
+ */
+char **st_display_names(const struct st_store *st);
+void st_display_names_free(char **names, size_t n);
+
+/* Print the run's timeline; returns the number of events printed, or -1
+ * when the output could not be written. */
+long st_print(struct st_run *r, const struct st_print_opts *o, FILE *out);
+
+/* Print per-source statistics and the run's throughput. */
+int st_stats(struct st_run *r, enum st_output output, FILE *out);
+
+#endif

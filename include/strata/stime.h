@@ -1,0 +1,119 @@
+/*
+ * stime.h: time as strata keeps it, and the civil-time arithmetic behind
+ * every parser.
+ *
+ * Inside strata a time is an int64 count of microseconds since
+ * 1970-01-01T00:00:00Z (st_time). Zones are applied once, when a line is
+ * parsed; display converts back only when printing. Nothing here uses the
+ * C library's locale, mktime or strptime: digits are parsed by hand with
+ * range checks and civil dates are converted with our own arithmetic
+ * (proleptic Gregorian calendar, valid for years 0..9999).
+ *
+ * Zones: st_tz is either a fixed offset or an IANA zone read from the
+ * system's TZif files (/usr/share/zoneinfo, or $TZDIR). A zone is loaded
+ * once and shared read-only; st_tz_free releases it.
+ */
+#ifndef STRATA_STIME_H
+#define STRATA_STIME_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef int64_t st_time;
+
+#define ST_TIME_NONE INT64_MIN /* an untimed event */
+#define ST_USEC 1000000LL
+#define ST_DAY_USEC (86400LL * ST_USEC)
+
+/*
+ * A civil time as read from a line, before its zone and year are settled.
+ * Parsers fill what the line says and leave the rest to st_civil_resolve.
+ */
+struct st_civil {
+	int year;     /* 0..9999, or -1 when the stamp carries no year */
+	int mon;      /* 1..12 */
+	int day;      /* 1..31, checked against the month */
+	int hour;     /* 0..23 (24:00:00 is refused) */
+	int min;      /* 0..59 */
+	int sec;      /* 0..60 (a leap second reads as :59.999999) */
+	int usec;     /* 0..999999 */
+	int off_sec;  /* UTC offset in seconds when has_off */
+	bool has_off; /* the stamp carried Z or an offset */
+};
+
+struct st_tz;
+
+/* Days since 1970-01-01 of a proleptic Gregorian date; no range checks. */
+int64_t st_days_from_civil(int64_t y, int m, int d);
+void st_civil_from_days(int64_t days, int *y, int *m, int *d);
+int st_days_in_month(int y, int m);
+bool st_is_leap(int y);
+
+/*
+ * Check the fields of c (month, day against the month, hour, minute,
+ * second, offset) and return 0 or ST_ERANGE.
+ */
+int st_civil_check(const struct st_civil *c);
+
+/* UTC microseconds of c taken as UTC wall clock plus its offset, if any. */
+st_time st_civil_to_utc(const struct st_civil *c);
+
+/*
+ * What a parser needs to settle a stamp: the zone for zoneless stamps
+ * (NULL means UTC) and the reference time for year-less stamps (the
+ * source's mtime; the year is its year, one less when the stamp would
+ * otherwise lie more than a day after it).
+ */
+struct st_timectx {
+	const struct st_tz *tz;
+	st_time ref;
+};
+
+/*
+ * Settle c into UTC microseconds under ctx: a missing year comes from
+ * ctx->ref, a missing offset from ctx->tz. Returns 0 and sets *out, or
+ * ST_ERANGE when the fields are impossible (Feb 30, 25:00, ...).
+ */
+int st_civil_resolve(const struct st_timectx *ctx, struct st_civil c, st_time *out);
+
+/*
+ * Parse an RFC 3339 / ISO 8601 stamp at s: YYYY-MM-DD, then T, t or one
+ * space, HH:MM[:SS[(.|,)fraction]], then optionally Z, +HH:MM, +HHMM or
+ * +HH. The date alone (YYYY-MM-DD) is accepted when allow_date_only.
+ * Returns the number of bytes consumed, or 0 when s does not start with
+ * such a stamp. Only fills c; call st_civil_resolve to get a time.
+ */
+size_t st_parse_iso(const char *s, size_t n, struct st_civil *c, bool allow_date_only);
+
+/*
+ * Parse a user-given time (command line --since/--until): RFC 3339, a
+ * date alone, or an epoch number of seconds. Zoneless values are read in
+ * tz (NULL: UTC). Returns 0 or ST_EINVAL.
+ */
+int st_parse_user_time(const char *s, const struct st_tz *tz, st_time *out);
+
+/*
+ * Read up to `max` digits (at least `min`) as a number. Returns the count
+ * consumed or 0 when fewer than min digits are there.
+ */
+size_t st_digits(const char *s, size_t n, size_t min, size_t max, int *out);
+
+/* Month from a three-letter English abbreviation (any case): 1..12, or 0. */
+int st_month_abbr(const char *s, size_t n);
+
+/*
+ * Format t as 2024-12-08T05:59:58.000Z (frac_digits 0, 3 or 6) into buf,
+ * which must hold 32 bytes. Returns the length written.
+ */
+size_t st_format_time(st_time t, int frac_digits, char *buf);
+
+/* Zones. name: "UTC", "Z", "+05:30", "-0800", or an IANA name. */
+int st_tz_load(const char *name, struct st_tz **out);
+void st_tz_free(struct st_tz *tz);
+/* Offset east of UTC, in seconds, in force at UTC time t. */
+int st_tz_offset_at(const struct st_tz *tz, st_time t);
+/* UTC time of a wall-clock time in tz (wall given as if it were UTC). */
+st_time st_tz_wall_to_utc(const struct st_tz *tz, st_time wall);
+
+#endif

@@ -1,0 +1,74 @@
+/*
+ * store.h: the event store, append-only, with an ordered index.
+ *
+ * Ownership: the store owns every event and all event text. Text lives in
+ * large arena blocks, each owned by one source; events are never freed one
+ * by one and everything handed out (struct st_event.text, source names)
+ * lives until st_store_free. Only the loop thread touches a store.
+ *
+ * Cost: each event takes 24 bytes beside its text: a 16-byte record
+ * (time; text offset, length, level, kind and flags packed in 64 bits), its
+ * 4-byte first line number and its 4-byte slot in the ordered index. The
+ * source of an event is the owner of the arena block its text is in and
+ * its format comes from the source's (rarely changing) format runs, so
+ * neither costs a byte per event.
+ *
+ * Order: by (time, source, line, arrival), untimed events first. Appends
+ * that do not go back in time (the common case, one source replaying a
+ * file) extend the index directly; an event that belongs earlier waits in
+ * a pending list that st_store_order sorts (a natural merge sort, cheap
+ * for the sorted runs that several sources produce) and merges in.
+ */
+#ifndef STRATA_STORE_H
+#define STRATA_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "strata/event.h"
+#include "strata/format.h"
+
+#define ST_TEXT_MAX ((1u << 21) - 1) /* bytes of text one event can hold */
+#define ST_SOURCES_MAX 65535u
+
+struct st_store;
+
+struct st_store *st_store_new(void);
+void st_store_free(struct st_store *st);
+
+/* Register a source; returns its index, or ST_ETOOBIG past ST_SOURCES_MAX. */
+int st_store_add_source(struct st_store *st, const char *name);
+size_t st_store_nsources(const struct st_store *st);
+const char *st_store_source_name(const struct st_store *st, unsigned src);
+
+/*
+ * Append one event of source src whose record starts at line `line` with
+ * the given text (truncated to ST_TEXT_MAX, flagged). Returns its sequence
+ * number. Aborts when the store's 64 GiB of text or 2^32 events are
+ * exhausted: no partial state is left to recover.
+ */
+uint32_t st_store_append(struct st_store *st, unsigned src, uint32_t line,
+                         const struct st_draft *d, unsigned format,
+                         unsigned flags, const char *text, size_t len);
+
+/*
+ * Add a continuation line to the newest event of source src ('\n' then
+ * text). Text past ST_TEXT_MAX is dropped and the event flagged truncated;
+ * returns the number of bytes dropped.
+ */
+size_t st_store_extend(struct st_store *st, unsigned src, const char *text,
+                       size_t len);
+
+size_t st_store_count(const struct st_store *st);
+void st_store_get(const struct st_store *st, uint32_t seq, struct st_event *ev);
+
+/*
+ * The ordered index: n sequence numbers in time order. Merges pending
+ * out-of-order events first. The array is valid until the next append.
+ */
+const uint32_t *st_store_order(struct st_store *st, size_t *n);
+
+/* Bytes the store holds: records, index and arena (for stats and bench). */
+size_t st_store_memory(const struct st_store *st);
+
+#endif

@@ -1,0 +1,207 @@
+/*
+ * common.c: helpers shared by the parsers (see common.h).
+ */
+#include <string.h>
+
+#include "common.h"
+
+size_t
+st_parse_hms(const char *s, size_t n, struct st_civil *c)
+{
+	if (n < 8 || s[2] != ':' || s[5] != ':')
+		return 0;
+	if (st_digits(s, 2, 2, 2, &c->hour) != 2 || st_digits(s + 3, 2, 2, 2, &c->min) != 2 ||
+	    st_digits(s + 6, 2, 2, 2, &c->sec) != 2)
+		return 0;
+	size_t i = 8;
+	c->usec = 0;
+	if (i + 1 < n && (s[i] == '.' || s[i] == ',') && is_digit(s[i + 1])) {
+		i++;
+		int v = 0, digits = 0;
+		while (i < n && is_digit(s[i])) {
+			if (digits < 6) {
+				v = v * 10 + (s[i] - '0');
+				digits++;
+			}
+			i++;
+		}
+		while (digits++ < 6)
+			v *= 10;
+		c->usec = v;
+	}
+	return i;
+}
+
+static enum st_level
+word_at(const char *s, size_t n, size_t i)
+{
+	size_t j = i;
+	while (j < n && is_alpha(s[j]))
+		j++;
+	if (j == i || (j < n && (is_digit(s[j]) || s[j] == '_')))
+		return ST_LVL_NONE;
+	return st_level_from_word(s + i, j - i);
+}
+
+static enum st_level
+after_key(const char *s, size_t n, const char *key)
+{
+	size_t k = strlen(key);
+	for (size_t i = 0; i + k < n && i < 256; i++) {
+		if (memcmp(s + i, key, k) != 0 || (i > 0 && is_alpha(s[i - 1])))
+			continue;
+		size_t j = i + k;
+		if (j < n && s[j] == '"')
+			j++;
+		return word_at(s, n, j);
+	}
+	return ST_LVL_NONE;
+}
+
+enum st_level
+st_level_scan(const char *s, size_t n)
+{
+	size_t i = skip_spaces(s, n, 0);
+	if (i >= n)
+		return ST_LVL_NONE;
+	/* klog prefix: I1215 03:22:18 */
+	if (i + 6 <= n && strchr("IWEF", s[i]) && is_digit(s[i + 1]) && is_digit(s[i + 4]) &&
+	    s[i + 5] == ' ') {
+		static const enum st_level kl[] = {ST_LVL_INFO, ST_LVL_WARN, ST_LVL_ERROR, ST_LVL_FATAL};
+		return kl[strchr("IWEF", s[i]) - "IWEF"];
+	}
+	enum st_level l;
+	if (s[i] == '{') {
+		if ((l = after_key(s + i, n - i, "\"level\":")) || (l = after_key(s + i, n - i, "\"lvl\":")) ||
+		    (l = after_key(s + i, n - i, "\"severity\":")))
+			return l;
+		return ST_LVL_NONE;
+	}
+	if (s[i] == '[' || s[i] == '<' || s[i] == '(') {
+		if ((l = word_at(s, n, i + 1)))
+			return l;
+	}
+	if ((l = word_at(s, n, i)))
+		return l;
+	if ((l = after_key(s, n, "level=")) || (l = after_key(s, n, "lvl=")))
+		return l;
+	return ST_LVL_NONE;
+}
+
+/* Skip one JSON value at s[i]; returns the index after it or n. */
+static size_t
+skip_value(const char *s, size_t n, size_t i)
+{
+	if (i >= n)
+		return n;
+	if (s[i] == '"') {
+		for (i++; i < n; i++) {
+			if (s[i] == '\\')
+				i++;
+			else if (s[i] == '"')
+				return i + 1;
+		}
+		return n;
+	}
+	if (s[i] == '{' || s[i] == '[') {
+		int depth = 0;
+		for (; i < n; i++) {
+			char c = s[i];
+			if (c == '"') {
+				i = skip_value(s, n, i) - 1;
+			} else if (c == '{' || c == '[') {
+				depth++;
+			} else if (c == '}' || c == ']') {
+				if (--depth == 0)
+					return i + 1;
+			}
+		}
+		return n;
+	}
+	while (i < n && s[i] != ',' && s[i] != '}' && s[i] != ' ')
+		i++;
+	return i;
+}
+
+const char *
+st_json_top_value(const char *s, size_t n, const char *key, size_t *vlen, bool *is_string)
+{
+	size_t klen = strlen(key);
+	size_t i = skip_spaces(s, n, 0);
+	if (i >= n || s[i] != '{')
+		return NULL;
+	i++;
+	while (i < n) {
+		i = skip_spaces(s, n, i);
+		if (i >= n || s[i] != '"')
+			return NULL;
+		size_t ks = i + 1;
+		size_t ke = skip_value(s, n, i);
+		if (ke >= n)
+			return NULL;
+		size_t kl = ke - 1 - ks;
+		i = skip_spaces(s, n, ke);
+		if (i >= n || s[i] != ':')
+			return NULL;
+		i = skip_spaces(s, n, i + 1);
+		size_t ve = skip_value(s, n, i);
+		if (kl == klen && memcmp(s + ks, key, klen) == 0) {
+			*is_string = s[i] == '"';
+			if (*is_string) {
+				*vlen = ve - i - 2;
+				return s + i + 1;
+			}
+			*vlen = ve - i;
+			return s + i;
+		}
+		i = skip_spaces(s, n, ve);
+		if (i < n && s[i] == ',')
+			i++;
+		else
+			return NULL;
+	}
+	return NULL;
+}
+
+int
+st_parse_time_value(const struct st_timectx *tc, const char *v, size_t n, st_time *t)
+{
+	struct st_civil c;
+	size_t k = st_parse_iso(v, n, &c, false);
+	if (k > 0 && k == n)
+		return st_civil_resolve(tc, c, t);
+	/* an epoch number: integer part, optional fraction */
+	size_t i = 0;
+	int64_t ip = 0;
+	int digits = 0;
+	while (i < n && is_digit(v[i]) && digits < 19) {
+		ip = ip * 10 + (v[i] - '0');
+		i++;
+		digits++;
+	}
+	if (digits == 0)
+		return ST_ENOMATCH;
+	int64_t frac_us = 0;
+	if (i < n && v[i] == '.') {
+		int64_t scale = 100000;
+		for (i++; i < n && is_digit(v[i]); i++) {
+			frac_us += (v[i] - '0') * scale;
+			scale /= 10;
+		}
+	}
+	if (i != n)
+		return ST_ENOMATCH;
+	/* seconds up to year 5138, then ms, us, ns */
+	if (ip < 100000000000LL)
+		*t = ip * ST_USEC + frac_us;
+	else if (ip < 100000000000000LL)
+		*t = ip * 1000 + frac_us / 1000;
+	else if (ip < 100000000000000000LL)
+		*t = ip;
+	else
+		*t = ip / 1000;
+	/* refuse tiny numbers that are counters, not times (before 1980) */
+	if (*t < 315532800LL * ST_USEC)
+		return ST_ENOMATCH;
+	return 0;
+}

@@ -1,0 +1,118 @@
+/*
+ * generic.c: the fallback, any line that opens with a recognisable time.
+ *
+ *   2024/03/09 02:00:13 something            (also with .fraction)
+ *   [2024-03-09 02:00:13,123] WARN ...        (ISO forms, bracketed or not)
+ *   Mar  9 02:00:13 something / Mar 9 2024 02:00:13 / Mar 9 02:00:13 2024
+ *   1727746803.123 something                  (epoch seconds)
+ *
+ * Specific formats come first in the registry and win ties; this one
+ * catches what they do not. The level is the first level word after the
+ * time.
+ */
+#include "common.h"
+
+/* YYYY/MM/DD HH:MM:SS */
+static size_t
+slash_date(const char *s, size_t n, struct st_civil *c)
+{
+	if (n < 19 || s[4] != '/' || s[7] != '/' || (s[10] != ' ' && s[10] != 'T' && s[10] != '-'))
+		return 0;
+	if (st_digits(s, 4, 4, 4, &c->year) != 4 || st_digits(s + 5, 2, 2, 2, &c->mon) != 2 ||
+	    st_digits(s + 8, 2, 2, 2, &c->day) != 2)
+		return 0;
+	size_t k = st_parse_hms(s + 11, n - 11, c);
+	return k ? 11 + k : 0;
+}
+
+/* Mon dd [yyyy] hh:mm:ss [yyyy] */
+static size_t
+month_first(const char *s, size_t n, struct st_civil *c)
+{
+	if (n < 15 || (c->mon = st_month_abbr(s, 3)) == 0 || s[3] != ' ')
+		return 0;
+	size_t i = 4;
+	if (s[i] == ' ')
+		i++;
+	size_t k = st_digits(s + i, n - i, 1, 2, &c->day);
+	if (k == 0 || i + k >= n || s[i + k] != ' ')
+		return 0;
+	i += k + 1;
+	c->year = -1;
+	if (i + 5 < n && s[i + 4] == ' ' && st_digits(s + i, 4, 4, 4, &c->year) == 4)
+		i += 5;
+	k = st_parse_hms(s + i, n - i, c);
+	if (k == 0)
+		return 0;
+	i += k;
+	if (c->year < 0 && i + 5 <= n && s[i] == ' ' && st_digits(s + i + 1, 4, 4, 4, &c->year) == 4 &&
+	    (i + 5 == n || s[i + 5] == ' ' || s[i + 5] == ']'))
+		i += 5;
+	return i;
+}
+
+static int
+parse(const struct st_timectx *tc, const char *s, size_t n, struct st_draft *d)
+{
+	size_t i = 0;
+	bool br = n > 0 && s[0] == '[';
+	if (br)
+		i = 1;
+	struct st_civil c = {0};
+	size_t k;
+	int rc = ST_ENOMATCH;
+	if ((k = st_parse_iso(s + i, n - i, &c, false)) > 0 ||
+	    (k = slash_date(s + i, n - i, &c)) > 0 || (k = month_first(s + i, n - i, &c)) > 0) {
+		rc = st_civil_resolve(tc, c, &d->ts);
+	} else if (n - i >= 10) {
+		/* epoch seconds: ten digits, optional fraction */
+		size_t j = i;
+		while (j < n && (is_digit(s[j]) || s[j] == '.'))
+			j++;
+		if (j - i >= 10 && j - i <= 20 && is_digit(s[i]) && s[i] != '0')
+			rc = st_parse_time_value(tc, s + i, j - i, &d->ts);
+		k = j - i;
+	}
+	if (rc < 0)
+		return ST_ENOMATCH;
+	i += k;
+	if (br) {
+		if (i >= n || s[i] != ']')
+			return ST_ENOMATCH;
+		i++;
+	}
+	if (i < n && s[i] != ' ' && s[i] != '\t' && s[i] != ':' && s[i] != '|' && s[i] != ']')
+		return ST_ENOMATCH;
+	i = skip_spaces(s, n, i);
+	if (i < n && (s[i] == ':' || s[i] == '|'))
+		i = skip_spaces(s, n, i + 1);
+	d->body = (uint32_t)i;
+	d->level = (uint8_t)st_level_scan(s + i, n - i);
+	d->kind = ST_KIND_LOG;
+	return 0;
+}
+
+static const char *const samples[] = {
+	"2025/03/09 02:00:13 [error] 31#31: upstream timed out",
+	"[2024-03-09 02:00:13,123] WARN disk almost full",
+	"Mar  9 2024 02:00:13 something happened",
+	"Mar 9 02:00:13 2024 something happened",
+	"1727746803.123 epoch seconds lead the line",
+	NULL,
+};
+
+static const char *const rejects[] = {
+	"hello 2024-03-09 02:00:13",
+	"2025/13/09 02:00:13 month 13",
+	"12345 not an epoch",
+	"0000000000 zero",
+	NULL,
+};
+
+const struct st_format st_format_generic = {
+	.name = "generic",
+	.title = "any line that opens with a recognisable time (fallback)",
+	.parse = parse,
+	.samples = samples,
+	.rejects = rejects,
+};

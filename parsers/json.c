@@ -1,0 +1,79 @@
+/*
+ * json.c: JSON lines with a time field.
+ *
+ *   {"level":"warn","ts":"2024-12-15T03:22:14.000Z","msg":"leadership transferred"}
+ *   {"@timestamp":"2024-01-01T00:00:00Z","log.level":"error","message":"..."}
+ *   {"time":1727746803123,"level":30,"msg":"pino, epoch milliseconds"}
+ *
+ * The time is the first of time, ts, timestamp, @timestamp, t found at the
+ * top level: an RFC 3339 string or epoch s/ms/us/ns (string or number).
+ * Levels from level, lvl, severity, log.level: words, or bunyan/pino
+ * numbers (10 trace ... 60 fatal). The object is scanned, not built.
+ */
+#include <string.h>
+
+#include "common.h"
+
+static const char *const time_keys[] = {"time", "ts", "timestamp", "@timestamp", "t", NULL};
+static const char *const level_keys[] = {"level", "lvl", "severity", "log.level", NULL};
+
+static int
+parse(const struct st_timectx *tc, const char *s, size_t n, struct st_draft *d)
+{
+	size_t i = skip_spaces(s, n, 0);
+	if (i >= n || s[i] != '{')
+		return ST_ENOMATCH;
+	size_t vl;
+	bool str;
+	const char *v = NULL;
+	for (int k = 0; time_keys[k] && v == NULL; k++)
+		v = st_json_top_value(s, n, time_keys[k], &vl, &str);
+	if (v == NULL || st_parse_time_value(tc, v, vl, &d->ts) < 0)
+		return ST_ENOMATCH;
+	d->level = ST_LVL_NONE;
+	for (int k = 0; level_keys[k] && d->level == ST_LVL_NONE; k++) {
+		v = st_json_top_value(s, n, level_keys[k], &vl, &str);
+		if (v == NULL)
+			continue;
+		if (str) {
+			d->level = (uint8_t)st_level_from_word(v, vl);
+		} else {
+			int num;
+			if (st_digits(v, vl, 2, 2, &num) == 2 && vl == 2) {
+				static const uint8_t bunyan[] = {ST_LVL_TRACE, ST_LVL_DEBUG, ST_LVL_INFO,
+				                                 ST_LVL_WARN, ST_LVL_ERROR, ST_LVL_FATAL};
+				if (num >= 10 && num <= 60 && num % 10 == 0)
+					d->level = bunyan[num / 10 - 1];
+			}
+		}
+	}
+	d->body = 0;
+	d->kind = ST_KIND_LOG;
+	return 0;
+}
+
+static const char *const samples[] = {
+	"{\"level\":\"warn\",\"ts\":\"2024-12-15T03:22:14.000Z\",\"msg\":\"leadership transferred\",\"term\":46}",
+	"{\"@timestamp\":\"2024-01-01T00:00:00Z\",\"log.level\":\"error\",\"message\":\"ecs\"}",
+	"{\"time\":1727746803123,\"level\":30,\"msg\":\"pino, epoch milliseconds\"}",
+	"{\"nested\":{\"time\":\"not this one\"},\"timestamp\":\"2024-06-01 12:00:00.5+02:00\"}",
+	"{\"ts\":1727746803.25,\"lvl\":\"ERR\",\"msg\":\"epoch seconds with fraction\"}",
+	NULL,
+};
+
+static const char *const rejects[] = {
+	"{\"msg\":\"no time\"}",
+	"{\"nested\":{\"time\":\"2024-01-01T00:00:00Z\"}}",
+	"[\"2024-01-01T00:00:00Z\"]",
+	"{\"time\":\"soon\"}",
+	"{\"time\":42}",
+	NULL,
+};
+
+const struct st_format st_format_json = {
+	.name = "json",
+	.title = "JSON lines with a time, ts, timestamp or @timestamp field",
+	.parse = parse,
+	.samples = samples,
+	.rejects = rejects,
+};

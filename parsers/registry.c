@@ -1,0 +1,60 @@
+/*
+ * registry.c: the list of built-in formats and detection.
+ *
+ * Order matters twice: on a tie, detection takes the earlier format, so
+ * specific formats come before general ones (bracket before iso8601,
+ * everything before generic). Formats are referred to by their index in
+ * st_formats (stored in 8 bits per source run), so keep it under 256.
+ */
+#include <string.h>
+
+#include "strata/format.h"
+
+extern const struct st_format st_format_bracket, st_format_klog, st_format_redis,
+	st_format_syslog, st_format_json, st_format_logfmt, st_format_iso8601,
+	st_format_generic;
+
+const struct st_format *const st_formats[] = {
+	&st_format_bracket,
+	&st_format_klog,
+	&st_format_redis,
+	&st_format_syslog,
+	&st_format_json,
+	&st_format_logfmt,
+	&st_format_iso8601,
+	&st_format_generic,
+};
+
+const size_t st_nformats = sizeof(st_formats) / sizeof(st_formats[0]);
+
+int
+st_format_find(const char *name)
+{
+	for (size_t i = 0; i < st_nformats; i++)
+		if (strcmp(st_formats[i]->name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+int
+st_format_detect(const struct st_timectx *tc, const char *const *lines, const size_t *lens,
+                 size_t n, size_t *hits)
+{
+	int best = -1;
+	size_t best_hits = 0;
+	for (size_t f = 0; f < st_nformats; f++) {
+		size_t h = 0;
+		for (size_t i = 0; i < n; i++) {
+			struct st_draft d;
+			if (st_formats[f]->parse(tc, lines[i], lens[i], &d) == 0)
+				h++;
+		}
+		if (h > best_hits) {
+			best_hits = h;
+			best = (int)f;
+		}
+	}
+	if (hits)
+		*hits = best_hits;
+	return best;
+}

@@ -1,0 +1,173 @@
+/*
+ * ingest.c: line splitting, format detection and record joining for one
+ * source (see ingest.h).
+ *
+ * Hot path: memchr for the line end, one call to the locked format's
+ * parse, one copy into the store. Formats are tried against each other
+ * only while probing: on the first lines, and again after a run of lines
+ * the locked format does not read (ST_REPROBE_MISSES), which is where a
+ * file changes format; a stack trace of any length costs one such try per
+ * ST_REPROBE_MISSES lines.
+ */
+#include <string.h>
+
+#include "strata/format.h"
+#include "strata/ingest.h"
+
+void
+st_ingest_init(struct st_ingest *ig, struct st_store *st, unsigned src, const struct st_tz *tz,
+               st_time ref)
+{
+	memset(ig, 0, sizeof(*ig));
+	ig->store = st;
+	ig->src = src;
+	ig->tc.tz = tz;
+	ig->tc.ref = ref;
+	ig->format = -1;
+	ig->stats.first = ST_TIME_NONE;
+	ig->stats.last = ST_TIME_NONE;
+}
+
+static void
+count_time(struct st_ingest_stats *s, st_time t)
+{
+	if (t == ST_TIME_NONE) {
+		s->untimed++;
+		return;
+	}
+	s->timed++;
+	if (s->first == ST_TIME_NONE || t < s->first)
+		s->first = t;
+	if (s->last == ST_TIME_NONE || t > s->last)
+		s->last = t;
+}
+
+static void
+add_event(struct st_ingest *ig, const struct st_draft *d, const char *line, size_t n,
+          unsigned flags)
+{
+	st_store_append(ig->store, ig->src, ig->lineno, d, ig->format < 0 ? 0xff : (unsigned)ig->format,
+	                flags, line, n);
+	ig->stats.events++;
+	count_time(&ig->stats, d->ts);
+}
+
+/* Try every format on one line; switch to the first that reads it. */
+static bool
+reprobe(struct st_ingest *ig, const char *line, size_t n, struct st_draft *d)
+{
+	for (size_t f = 0; f < st_nformats; f++) {
+		if ((int)f == ig->format)
+			continue;
+		if (st_formats[f]->parse(&ig->tc, line, n, d) == 0) {
+			if (ig->format >= 0)
+				ig->stats.reprobes++;
+			ig->format = (int)f;
+			return true;
+		}
+	}
+	return false;
+}
+
+static void
+one_line(struct st_ingest *ig, const char *line, size_t n, bool truncated)
+{
+	ig->lineno++;
+	ig->stats.lines++;
+	if (truncated)
+		ig->stats.truncated++;
+	if (n > 0 && line[n - 1] == '\r')
+		n--;
+	if (n == 0) {
+		ig->stats.blank++;
+		return;
+	}
+	unsigned flags = truncated ? ST_EV_TRUNCATED : 0;
+	struct st_draft d;
+	bool parsed = ig->format >= 0 && st_formats[ig->format]->parse(&ig->tc, line, n, &d) == 0;
+	if (parsed) {
+		ig->misses = 0;
+	} else if (++ig->misses >= ST_REPROBE_MISSES) {
+		ig->misses = 0;
+		parsed = reprobe(ig, line, n, &d);
+	}
+	if (!parsed) {
+		if (ig->in_record) {
+			if (st_store_extend(ig->store, ig->src, line, n) > 0 && !truncated)
+				ig->stats.truncated++;
+			ig->stats.continuation++;
+			return;
+		}
+		d.ts = ST_TIME_NONE;
+		d.level = ST_LVL_NONE;
+		d.kind = ST_KIND_LOG;
+		d.body = 0;
+	}
+	add_event(ig, &d, line, n, flags);
+	ig->in_record = parsed;
+}
+
+/* Decide the format from the first lines of data; false: need more. */
+static bool
+probe(struct st_ingest *ig, const char *data, size_t len, bool eof)
+{
+	const char *lines[ST_PROBE_LINES];
+	size_t lens[ST_PROBE_LINES];
+	size_t n = 0, pos = 0;
+	while (n < ST_PROBE_LINES && pos < len) {
+		const char *nl = memchr(data + pos, '\n', len - pos);
+		if (nl == NULL && !eof)
+			break;
+		size_t end = nl ? (size_t)(nl - data) : len;
+		size_t l = end - pos;
+		if (l > 0 && data[pos + l - 1] == '\r')
+			l--;
+		if (l > 0 && l <= 4096) {
+			lines[n] = data + pos;
+			lens[n] = l;
+			n++;
+		}
+		pos = end + 1;
+	}
+	if (n < ST_PROBE_LINES && !eof && len < 64 * 1024)
+		return false;
+	ig->format = st_format_detect(&ig->tc, lines, lens, n, NULL);
+	ig->probed = true;
+	return true;
+}
+
+size_t
+st_ingest_feed(struct st_ingest *ig, const char *data, size_t len, bool eof)
+{
+	size_t pos = 0;
+	if (ig->skipping) {
+		const char *nl = memchr(data, '\n', len);
+		if (nl == NULL)
+			return len;
+		ig->skipping = false;
+		pos = (size_t)(nl - data) + 1;
+	}
+	if (!ig->probed && !probe(ig, data + pos, len - pos, eof))
+		return pos;
+	while (pos < len) {
+		const char *nl = memchr(data + pos, '\n', len - pos);
+		if (nl == NULL)
+			break;
+		size_t end = (size_t)(nl - data);
+		size_t n = end - pos;
+		bool cut = n > ST_LINE_MAX;
+		one_line(ig, data + pos, cut ? ST_LINE_MAX : n, cut);
+		pos = end + 1;
+	}
+	size_t rest = len - pos;
+	if (rest >= ST_LINE_MAX) {
+		one_line(ig, data + pos, ST_LINE_MAX, true);
+		ig->skipping = !eof;
+		return len;
+	}
+	if (eof && rest > 0) {
+		one_line(ig, data + pos, rest, false);
+		return len;
+	}
+	return pos;
+}

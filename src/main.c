@@ -1,0 +1,217 @@
+/*
+ * main.c: the command line. Everything else is the core library; this
+ * file parses arguments, wraps pcre2 for -e, and calls a front end.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include "strata/format.h"
+#include "strata/output.h"
+#include "strata/run.h"
+#include "strata/util.h"
+
+static const char usage_text[] =
+	"usage: strata [COMMAND] [OPTIONS] SOURCE...\n"
+	"\n"
+	"Merge logs from many sources into one time-ordered timeline.\n"
+	"\n"
+	"Commands:\n"
+	"  print       print the merged timeline (the default)\n"
+	"  stats       say what strata found in each source, and how fast\n"
+	"\n"
+	"Sources: files, directories (their files, recursively, in name order;\n"
+	"hidden and README files skipped) and - for standard input.\n"
+	"\n"
+	"Options:\n"
+	"  -o, --output FORMAT   text (default) or json (one object per line)\n"
+	"      --since TIME      only events at or after TIME (RFC 3339 or epoch s)\n"
+	"      --until TIME      only events at or before TIME\n"
+	"  -e, --regex REGEX     only events whose text matches REGEX (pcre2)\n"
+	"  -l, --level LEVEL     only events at LEVEL or above: trace, debug, info,\n"
+	"                        notice, warn, error, fatal\n"
+	"      --assume-tz ZONE  zone of stamps that carry none: an IANA name\n"
+	"                        (Europe/Berlin) or an offset (+05:30); default UTC\n"
+	"      --color WHEN      auto (default: on a terminal, unless NO_COLOR is\n"
+	"                        set), always or never\n"
+	"  -h, --help            this help\n"
+	"  -V, --version         the version\n"
+	"\n"
+	"Exit status: 0 when every source was read, 1 when one could not be,\n"
+	"2 on a usage error.\n";
+
+enum { OPT_SINCE = 256, OPT_UNTIL, OPT_TZ, OPT_COLOR };
+
+static const struct option long_opts[] = {
+	{"output", required_argument, NULL, 'o'},
+	{"since", required_argument, NULL, OPT_SINCE},
+	{"until", required_argument, NULL, OPT_UNTIL},
+	{"regex", required_argument, NULL, 'e'},
+	{"level", required_argument, NULL, 'l'},
+	{"assume-tz", required_argument, NULL, OPT_TZ},
+	{"color", required_argument, NULL, OPT_COLOR},
+	{"colour", required_argument, NULL, OPT_COLOR},
+	{"help", no_argument, NULL, 'h'},
+	{"version", no_argument, NULL, 'V'},
+	{NULL, 0, NULL, 0},
+};
+
+struct regex {
+	pcre2_code *code;
+	pcre2_match_data *md;
+};
+
+static bool
+regex_match(void *arg, const char *text, size_t len)
+{
+	struct regex *re = arg;
+	return pcre2_match(re->code, (PCRE2_SPTR)text, len, 0, 0, re->md, NULL) >= 0;
+}
+
+static int
+usage_error(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "strata: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\nTry 'strata --help'.\n");
+	return 2;
+}
+
+int
+main(int argc, char **argv)
+{
+	enum { CMD_PRINT, CMD_STATS } cmd = CMD_PRINT;
+	int first = 1;
+	if (argc > 1 && strcmp(argv[1], "print") == 0) {
+		first = 2;
+	} else if (argc > 1 && strcmp(argv[1], "stats") == 0) {
+		cmd = CMD_STATS;
+		first = 2;
+	} else if (argc > 1 && strcmp(argv[1], "help") == 0) {
+		fputs(usage_text, stdout);
+		return 0;
+	}
+	argv[first - 1] = argv[0];
+	argc -= first - 1;
+	argv += first - 1;
+
+	struct st_print_opts po = {.output = ST_OUT_TEXT};
+	po.filter.since = po.filter.until = ST_TIME_NONE;
+	const char *since = NULL, *until = NULL, *tzname = NULL, *pattern = NULL;
+	int color = -1; /* auto */
+	int c;
+	while ((c = getopt_long(argc, argv, "o:e:l:hV", long_opts, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			if (strcmp(optarg, "text") == 0)
+				po.output = ST_OUT_TEXT;
+			else if (strcmp(optarg, "json") == 0)
+				po.output = ST_OUT_JSON;
+			else
+				return usage_error("unknown output format '%s' (text or json)", optarg);
+			break;
+		case OPT_SINCE:
+			since = optarg;
+			break;
+		case OPT_UNTIL:
+			until = optarg;
+			break;
+		case 'e':
+			pattern = optarg;
+			break;
+		case 'l':
+			po.filter.min_level = (int)st_level_from_word(optarg, strlen(optarg));
+			if (po.filter.min_level == ST_LVL_NONE)
+				return usage_error("unknown level '%s'", optarg);
+			break;
+		case OPT_TZ:
+			tzname = optarg;
+			break;
+		case OPT_COLOR:
+			if (strcmp(optarg, "auto") == 0)
+				color = -1;
+			else if (strcmp(optarg, "always") == 0)
+				color = 1;
+			else if (strcmp(optarg, "never") == 0)
+				color = 0;
+			else
+				return usage_error("--color takes auto, always or never, not '%s'", optarg);
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			return 0;
+		case 'V':
+			printf("strata %s\n", ST_VERSION);
+			return 0;
+		default:
+			fprintf(stderr, "Try 'strata --help'.\n");
+			return 2;
+		}
+	}
+	if (optind >= argc)
+		return usage_error("%s", "no sources given (a file, a directory, or - for stdin)");
+
+	struct st_run run;
+	int rc = st_run_init(&run, tzname);
+	if (rc < 0)
+		return usage_error("unknown time zone '%s' (an IANA name such as Europe/Berlin, or +HH:MM)",
+		                   tzname);
+	if (since && st_parse_user_time(since, run.tz, &po.filter.since) < 0) {
+		st_run_free(&run);
+		return usage_error("--since: cannot read time '%s' (RFC 3339 or epoch seconds)", since);
+	}
+	if (until && st_parse_user_time(until, run.tz, &po.filter.until) < 0) {
+		st_run_free(&run);
+		return usage_error("--until: cannot read time '%s' (RFC 3339 or epoch seconds)", until);
+	}
+	struct regex re = {0};
+	if (pattern) {
+		int err;
+		PCRE2_SIZE off;
+		re.code = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
+		                        PCRE2_UTF | PCRE2_MATCH_INVALID_UTF, &err, &off, NULL);
+		if (re.code == NULL) {
+			PCRE2_UCHAR msg[256];
+			pcre2_get_error_message(err, msg, sizeof(msg));
+			fprintf(stderr, "strata: -e: %s at offset %zu in '%s'\n", (char *)msg, (size_t)off,
+			        pattern);
+			st_run_free(&run);
+			return 2;
+		}
+		pcre2_jit_compile(re.code, PCRE2_JIT_COMPLETE); /* falls back to the interpreter */
+		re.md = pcre2_match_data_create_from_pattern(re.code, NULL);
+		po.filter.match = regex_match;
+		po.filter.match_arg = &re;
+	}
+	if (color < 0) {
+		const char *nc = getenv("NO_COLOR");
+		color = isatty(STDOUT_FILENO) && (nc == NULL || nc[0] == '\0');
+	}
+	po.color = color;
+
+	for (int i = optind; i < argc; i++)
+		st_run_add(&run, argv[i]);
+	st_run_replay(&run);
+
+	int status = st_sources_failed(run.sources) > 0 ? 1 : 0;
+	if (cmd == CMD_STATS) {
+		if (st_stats(&run, po.output, stdout) < 0) {
+			fprintf(stderr, "strata: cannot write the output\n");
+			status = 1;
+		}
+	} else if (st_print(&run, &po, stdout) < 0) {
+		fprintf(stderr, "strata: cannot write the output\n");
+		status = 1;
+	}
+	if (re.code) {
+		pcre2_match_data_free(re.md);
+		pcre2_code_free(re.code);
+	}
+	st_run_free(&run);
+	return status;
+}

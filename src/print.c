@@ -1,0 +1,253 @@
+/*
+ * print.c: `strata print`, the merged timeline as text or JSON lines.
+ *
+ * Text:  2024-12-08T05:59:58.000Z  events.log  INFO   text
+ *        continuation lines follow, indented to the text column.
+ * JSON:  {"ts":"2024-12-08T05:59:58.000000Z","source":"path as given",
+ *         "line":2,"kind":"log","level":"info","format":"bracket","text":"..."}
+ *        ts, level and format are null when the event has none.
+ *
+ * Events are written into one buffer flushed every 64 KiB.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "strata/format.h"
+#include "strata/output.h"
+#include "strata/util.h"
+
+#define FLUSH_AT (64u << 10)
+#define NAME_COL_MAX 28
+#define LEVEL_COL 6 /* NOTICE */
+
+bool
+st_filter_pass(const struct st_filter *f, const struct st_event *ev)
+{
+	if (f->since != ST_TIME_NONE && (ev->ts == ST_TIME_NONE || ev->ts < f->since))
+		return false;
+	if (f->until != ST_TIME_NONE && (ev->ts == ST_TIME_NONE || ev->ts > f->until))
+		return false;
+	if (f->min_level != ST_LVL_NONE && ev->level < f->min_level)
+		return false;
+	if (f->match && !f->match(f->match_arg, ev->text, ev->len))
+		return false;
+	return true;
+}
+
+static const char *
+base_from(const char *path, int parents)
+{
+	size_t n = strlen(path);
+	while (n > 1 && path[n - 1] == '/')
+		n--;
+	const char *p = path + n;
+	for (int k = 0; k <= parents; k++) {
+		while (p > path && p[-1] != '/')
+			p--;
+		if (k < parents && p > path)
+			p--;
+	}
+	return p;
+}
+
+char **
+st_display_names(const struct st_store *st)
+{
+	size_t n = st_store_nsources(st);
+	char **names = st_xcalloc(n ? n : 1, sizeof(*names));
+	int *parents = st_xcalloc(n ? n : 1, sizeof(*parents));
+	for (int round = 0; round < 8; round++) {
+		for (size_t i = 0; i < n; i++) {
+			free(names[i]);
+			names[i] = st_xstrdup(base_from(st_store_source_name(st, (unsigned)i), parents[i]));
+			size_t l = strlen(names[i]);
+			if (l > 0 && names[i][l - 1] == '/')
+				names[i][l - 1] = '\0';
+		}
+		bool clash = false;
+		for (size_t i = 0; i < n; i++) {
+			bool mine = false;
+			for (size_t j = 0; j < n && !mine; j++)
+				mine = j != i && strcmp(names[i], names[j]) == 0;
+			if (mine) {
+				parents[i]++; /* one more directory, then look again */
+				clash = true;
+			}
+		}
+		if (!clash)
+			break;
+	}
+	free(parents);
+	return names;
+}
+
+void
+st_display_names_free(char **names, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
+static const char *
+level_color(int level)
+{
+	switch (level) {
+	case ST_LVL_FATAL:
+		return "\033[1;31m";
+	case ST_LVL_ERROR:
+		return "\033[31m";
+	case ST_LVL_WARN:
+		return "\033[33m";
+	case ST_LVL_NOTICE:
+		return "\033[36m";
+	case ST_LVL_INFO:
+		return "\033[32m";
+	case ST_LVL_DEBUG:
+	case ST_LVL_TRACE:
+		return "\033[2m";
+	}
+	return "";
+}
+
+static const char *const source_colors[] = {
+	"\033[34m", "\033[35m", "\033[36m", "\033[32m", "\033[33m", "\033[94m", "\033[95m", "\033[96m",
+};
+
+static void
+text_event(struct st_buf *b, const struct st_event *ev, const char *name, int width, bool color)
+{
+	char ts[32];
+	size_t tl = st_format_time(ev->ts, 3, ts);
+	st_buf_add(b, ts, tl);
+	for (size_t i = tl; i < 24; i++)
+		st_buf_addc(b, ' ');
+	st_buf_add(b, "  ", 2);
+	if (color)
+		st_buf_adds(b, source_colors[ev->source % ST_ARRAY_LEN(source_colors)]);
+	int namelen = (int)strlen(name);
+	if (namelen > width) {
+		st_buf_add(b, name, (size_t)width - 1);
+		st_buf_adds(b, "~");
+	} else {
+		st_buf_adds(b, name);
+	}
+	if (color)
+		st_buf_adds(b, "\033[0m");
+	for (int i = namelen; i < width; i++)
+		st_buf_addc(b, ' ');
+	st_buf_add(b, "  ", 2);
+	const char *lv = st_level_name(ev->level);
+	char up[8] = "      ";
+	for (int i = 0; lv && lv[i] && i < 6; i++)
+		up[i] = (char)(lv[i] - 'a' + 'A');
+	if (color && lv)
+		st_buf_adds(b, level_color(ev->level));
+	st_buf_add(b, up, LEVEL_COL);
+	if (color && lv)
+		st_buf_adds(b, "\033[0m");
+	st_buf_add(b, "  ", 2);
+	/* first line, then continuation lines indented to the text column */
+	size_t indent = 24 + 2 + (size_t)width + 2 + LEVEL_COL + 2;
+	const char *p = ev->text, *end = ev->text + ev->len;
+	for (bool first = true; p <= end; first = false) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *e = nl ? nl : end;
+		if (!first) {
+			st_buf_addc(b, '\n');
+			st_buf_grow(b, indent);
+			memset(b->p + b->len, ' ', indent);
+			b->len += indent;
+		}
+		st_escape_text(b, p, (size_t)(e - p), 0);
+		if (nl == NULL)
+			break;
+		p = nl + 1;
+	}
+	if (ev->flags & ST_EV_TRUNCATED)
+		st_buf_adds(b, color ? " \033[2m[truncated]\033[0m" : " [truncated]");
+	st_buf_addc(b, '\n');
+}
+
+static void
+json_str_or_null(struct st_buf *b, const char *s)
+{
+	if (s == NULL) {
+		st_buf_adds(b, "null");
+		return;
+	}
+	st_buf_addc(b, '"');
+	st_escape_json(b, s, strlen(s));
+	st_buf_addc(b, '"');
+}
+
+static void
+json_event(struct st_buf *b, const struct st_event *ev, const char *path)
+{
+	st_buf_adds(b, "{\"ts\":");
+	if (ev->ts == ST_TIME_NONE) {
+		st_buf_adds(b, "null");
+	} else {
+		char ts[32];
+		size_t tl = st_format_time(ev->ts, 6, ts);
+		st_buf_addc(b, '"');
+		st_buf_add(b, ts, tl);
+		st_buf_addc(b, '"');
+	}
+	st_buf_adds(b, ",\"source\":");
+	json_str_or_null(b, path);
+	st_buf_addf(b, ",\"line\":%u,\"kind\":\"%s\",\"level\":", ev->line,
+	            st_kind_name((enum st_kind)ev->kind));
+	json_str_or_null(b, st_level_name(ev->level));
+	st_buf_adds(b, ",\"format\":");
+	json_str_or_null(b, ev->format < st_nformats ? st_formats[ev->format]->name : NULL);
+	st_buf_adds(b, ",\"text\":\"");
+	st_escape_json(b, ev->text, ev->len);
+	st_buf_adds(b, "\"}\n");
+}
+
+static int
+flush(struct st_buf *b, FILE *out)
+{
+	if (b->len && fwrite(b->p, 1, b->len, out) != b->len)
+		return -1;
+	b->len = 0;
+	return 0;
+}
+
+long
+st_print(struct st_run *r, const struct st_print_opts *o, FILE *out)
+{
+	size_t n;
+	const uint32_t *order = st_store_order(r->store, &n);
+	size_t nsrc = st_store_nsources(r->store);
+	char **names = st_display_names(r->store);
+	int width = 4;
+	for (size_t i = 0; i < nsrc; i++)
+		width = ST_MAX(width, (int)strlen(names[i]));
+	width = ST_MIN(width, NAME_COL_MAX);
+
+	struct st_buf b = {0};
+	long printed = 0;
+	int rc = 0;
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		struct st_event ev;
+		st_store_get(r->store, order[i], &ev);
+		if (!st_filter_pass(&o->filter, &ev))
+			continue;
+		if (o->output == ST_OUT_JSON)
+			json_event(&b, &ev, st_store_source_name(r->store, ev.source));
+		else
+			text_event(&b, &ev, names[ev.source], width, o->color);
+		printed++;
+		if (b.len >= FLUSH_AT)
+			rc = flush(&b, out);
+	}
+	if (rc == 0)
+		rc = flush(&b, out);
+	if (rc == 0 && fflush(out) != 0)
+		rc = -1;
+	st_buf_free(&b);
+	st_display_names_free(names, nsrc);
+	return rc < 0 ? -1 : printed;
+}

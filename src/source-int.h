@@ -1,0 +1,63 @@
+/*
+ * source-int.h: the source struct, shared by source.c (the set, directory
+ * expansion, scheduling) and the readers source-file.c and source-stdin.c.
+ */
+#ifndef STRATA_SOURCE_INT_H
+#define STRATA_SOURCE_INT_H
+
+#include <uv.h>
+
+#include "strata/ingest.h"
+#include "strata/source.h"
+#include "strata/util.h"
+
+enum src_type { SRC_FILE, SRC_STDIN };
+enum src_state { SRC_PENDING, SRC_ACTIVE, SRC_DONE, SRC_FAILED };
+
+struct st_source {
+	struct st_sources *set;
+	char *path;
+	int id;
+	enum src_type type;
+	enum src_state state;
+	char *error;
+
+	uv_fs_t req;
+	uv_file fd;
+	union {
+		uv_handle_t handle;
+		uv_stream_t stream;
+		uv_pipe_t pipe;
+		uv_tty_t tty;
+	} h;
+
+	char *buf;          /* owned read buffer */
+	size_t cap, len;    /* bytes held: an unfinished line, then new data */
+	struct st_ingest ig;
+};
+
+struct st_sources {
+	uv_loop_t *loop;
+	struct st_store *store;
+	const struct st_tz *tz;
+	struct st_source **v;
+	size_t n, cap;
+	size_t next;        /* first source not started yet */
+	size_t active;
+	size_t failed;
+	uint64_t bytes;
+};
+
+/* source.c */
+void src_fail(struct st_source *s, int err, const char *what);
+void src_done(struct st_source *s);
+int src_begin(struct st_source *s, st_time ref);
+void src_take(struct st_source *s, size_t nread, bool eof);
+void src_buf_room(struct st_source *s);
+
+/* source-file.c, source-stdin.c */
+void src_file_start(struct st_source *s);
+void src_file_start_fd(struct st_source *s, uv_file fd);
+void src_stdin_start(struct st_source *s);
+
+#endif

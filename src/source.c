@@ -1,0 +1,270 @@
+/*
+ * source.c: the set of sources of a run: adding paths (directories
+ * expanded in name order), starting at most ST_ACTIVE_MAX readers at a
+ * time, and the buffer handling every reader shares (src_take).
+ *
+ * Readers call src_take after each read; it hands whole lines to the
+ * ingest and keeps the unfinished one at the front of the buffer. The
+ * buffer starts at ST_READ_CHUNK and grows only while one line does not
+ * fit, up to twice ST_LINE_MAX, where the ingest cuts the line.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "source-int.h"
+#include "strata/util.h"
+
+#define DIR_DEPTH_MAX 32
+
+struct st_sources *
+st_sources_new(uv_loop_t *loop, struct st_store *st, const struct st_tz *tz)
+{
+	struct st_sources *ss = st_xcalloc(1, sizeof(*ss));
+	ss->loop = loop;
+	ss->store = st;
+	ss->tz = tz;
+	return ss;
+}
+
+void
+st_sources_free(struct st_sources *ss)
+{
+	if (ss == NULL)
+		return;
+	for (size_t i = 0; i < ss->n; i++) {
+		free(ss->v[i]->path);
+		free(ss->v[i]->error);
+		free(ss->v[i]->buf);
+		free(ss->v[i]);
+	}
+	free(ss->v);
+	free(ss);
+}
+
+static struct st_source *
+src_new(struct st_sources *ss, const char *path, enum src_type type)
+{
+	if (ss->n == ss->cap) {
+		ss->cap = ss->cap ? ss->cap * 2 : 16;
+		ss->v = st_xreallocarray(ss->v, ss->cap, sizeof(*ss->v));
+	}
+	struct st_source *s = st_xcalloc(1, sizeof(*s));
+	s->set = ss;
+	s->path = st_xstrdup(path);
+	s->id = -1;
+	s->type = type;
+	s->fd = -1;
+	s->state = SRC_PENDING;
+	ss->v[ss->n++] = s;
+	return s;
+}
+
+void
+src_fail(struct st_source *s, int err, const char *what)
+{
+	char msg[512];
+	if (what)
+		snprintf(msg, sizeof(msg), "%s: %s", what, st_strerror(err));
+	else
+		snprintf(msg, sizeof(msg), "%s", st_strerror(err));
+	fprintf(stderr, "strata: %s: %s\n", s->path, msg);
+	free(s->error);
+	s->error = st_xstrdup(msg);
+	bool was_active = s->state == SRC_ACTIVE;
+	s->state = SRC_FAILED;
+	s->set->failed++;
+	free(s->buf);
+	s->buf = NULL;
+	if (was_active) {
+		s->set->active--;
+		st_sources_start(s->set);
+	}
+}
+
+void
+src_done(struct st_source *s)
+{
+	s->state = SRC_DONE;
+	free(s->buf);
+	s->buf = NULL;
+	s->cap = s->len = 0;
+	s->set->active--;
+	st_sources_start(s->set);
+}
+
+int
+src_begin(struct st_source *s, st_time ref)
+{
+	int id = st_store_add_source(s->set->store, s->path);
+	if (id < 0)
+		return id;
+	s->id = id;
+	st_ingest_init(&s->ig, s->set->store, (unsigned)id, s->set->tz, ref);
+	s->cap = ST_READ_CHUNK;
+	s->buf = st_xmalloc(s->cap);
+	s->len = 0;
+	return 0;
+}
+
+void
+src_buf_room(struct st_source *s)
+{
+	if (s->len < s->cap)
+		return;
+	/* one line fills the buffer: grow until the ingest can cut it */
+	size_t cap = s->cap * 2;
+	if (cap > 2 * (size_t)ST_LINE_MAX)
+		cap = 2 * (size_t)ST_LINE_MAX;
+	s->buf = st_xreallocarray(s->buf, cap, 1);
+	s->cap = cap;
+}
+
+void
+src_take(struct st_source *s, size_t nread, bool eof)
+{
+	s->len += nread;
+	s->ig.stats.bytes += nread;
+	s->set->bytes += nread;
+	size_t used = st_ingest_feed(&s->ig, s->buf, s->len, eof);
+	if (used > 0 && used < s->len)
+		memmove(s->buf, s->buf + used, s->len - used);
+	s->len -= used;
+	src_buf_room(s);
+}
+
+static void
+src_start(struct st_source *s)
+{
+	s->state = SRC_ACTIVE;
+	s->set->active++;
+	if (s->type == SRC_STDIN)
+		src_stdin_start(s);
+	else
+		src_file_start(s);
+}
+
+void
+st_sources_start(struct st_sources *ss)
+{
+	while (ss->next < ss->n && ss->active < ST_ACTIVE_MAX) {
+		struct st_source *s = ss->v[ss->next++];
+		if (s->state == SRC_PENDING)
+			src_start(s);
+	}
+}
+
+static bool
+skipped_name(const char *name)
+{
+	return name[0] == '.' || strncmp(name, "README", 6) == 0;
+}
+
+static int
+name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void add_path(struct st_sources *ss, const char *path, int depth);
+
+static void
+add_dir(struct st_sources *ss, const char *path, int depth)
+{
+	DIR *d = opendir(path);
+	if (d == NULL) {
+		struct st_source *s = src_new(ss, path, SRC_FILE);
+		src_fail(s, uv_translate_sys_error(errno), NULL);
+		return;
+	}
+	char **names = NULL;
+	size_t n = 0, cap = 0;
+	struct dirent *e;
+	while ((e = readdir(d)) != NULL) {
+		if (skipped_name(e->d_name))
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 32;
+			names = st_xreallocarray(names, cap, sizeof(*names));
+		}
+		names[n++] = st_xstrdup(e->d_name);
+	}
+	closedir(d);
+	qsort(names, n, sizeof(*names), name_cmp);
+	size_t plen = strlen(path);
+	bool slash = plen > 0 && path[plen - 1] == '/';
+	for (size_t i = 0; i < n; i++) {
+		size_t len = plen + 1 + strlen(names[i]) + 1;
+		char *child = st_xmalloc(len);
+		snprintf(child, len, "%s%s%s", path, slash ? "" : "/", names[i]);
+		add_path(ss, child, depth + 1);
+		free(child);
+		free(names[i]);
+	}
+	free(names);
+}
+
+static void
+add_path(struct st_sources *ss, const char *path, int depth)
+{
+	struct stat sb;
+	if (stat(path, &sb) != 0) {
+		struct st_source *s = src_new(ss, path, SRC_FILE);
+		src_fail(s, uv_translate_sys_error(errno), NULL);
+		return;
+	}
+	if (S_ISDIR(sb.st_mode)) {
+		if (depth >= DIR_DEPTH_MAX) {
+			fprintf(stderr, "strata: %s: directories nested too deep, not read\n", path);
+			return;
+		}
+		add_dir(ss, path, depth);
+		return;
+	}
+	src_new(ss, path, SRC_FILE);
+}
+
+void
+st_sources_add(struct st_sources *ss, const char *path)
+{
+	if (strcmp(path, "-") == 0) {
+		src_new(ss, path, SRC_STDIN);
+		return;
+	}
+	size_t before = ss->n;
+	add_path(ss, path, 0);
+	if (ss->n == before)
+		fprintf(stderr, "strata: %s: no files in this directory\n", path);
+}
+
+size_t
+st_sources_count(const struct st_sources *ss)
+{
+	return ss->n;
+}
+
+void
+st_sources_info(const struct st_sources *ss, size_t i, struct st_source_info *out)
+{
+	const struct st_source *s = ss->v[i];
+	out->path = s->path;
+	out->id = s->id;
+	out->error = s->error;
+	out->format = s->id >= 0 ? s->ig.format : -1;
+	out->stats = &s->ig.stats;
+}
+
+size_t
+st_sources_failed(const struct st_sources *ss)
+{
+	return ss->failed;
+}
+
+uint64_t
+st_sources_bytes(const struct st_sources *ss)
+{
+	return ss->bytes;
+}

@@ -1,0 +1,151 @@
+/*
+ * stats.c: `strata stats`, what strata found in each source.
+ *
+ * Per source: format, lines, events, the share of events with a time,
+ * untimed events, continuation lines, truncated lines, first and last
+ * time; then totals and the run's throughput (bytes and lines per second
+ * over reading, parsing and ordering, and the store's memory per event).
+ */
+#include <string.h>
+
+#include "strata/format.h"
+#include "strata/output.h"
+#include "strata/util.h"
+
+static const char *
+format_name(int f)
+{
+	return f >= 0 && (size_t)f < st_nformats ? st_formats[f]->name : "none";
+}
+
+static double
+pct(uint64_t a, uint64_t b)
+{
+	return b ? 100.0 * (double)a / (double)b : 0.0;
+}
+
+static void
+json_time(struct st_buf *b, st_time t)
+{
+	if (t == ST_TIME_NONE) {
+		st_buf_adds(b, "null");
+		return;
+	}
+	char ts[32];
+	st_format_time(t, 6, ts);
+	st_buf_addf(b, "\"%s\"", ts);
+}
+
+static void
+json_source(struct st_buf *b, const struct st_source_info *si, const struct st_ingest_stats *s,
+            bool with_format)
+{
+	st_buf_adds(b, "{\"source\":\"");
+	st_escape_json(b, si->path, strlen(si->path));
+	st_buf_adds(b, "\"");
+	if (si->error) {
+		st_buf_adds(b, ",\"error\":\"");
+		st_escape_json(b, si->error, strlen(si->error));
+		st_buf_adds(b, "\"");
+	} else if (with_format) {
+		st_buf_addf(b, ",\"format\":\"%s\"", format_name(si->format));
+	}
+	st_buf_addf(b,
+	            ",\"bytes\":%llu,\"lines\":%llu,\"blank\":%llu,\"events\":%llu,\"timed\":%llu,"
+	            "\"timed_share\":%.4f,\"untimed\":%llu,\"continuation\":%llu,\"truncated\":%llu,"
+	            "\"first\":",
+	            (unsigned long long)s->bytes, (unsigned long long)s->lines,
+	            (unsigned long long)s->blank, (unsigned long long)s->events,
+	            (unsigned long long)s->timed, pct(s->timed, s->events) / 100.0,
+	            (unsigned long long)s->untimed, (unsigned long long)s->continuation,
+	            (unsigned long long)s->truncated);
+	json_time(b, s->first);
+	st_buf_adds(b, ",\"last\":");
+	json_time(b, s->last);
+	st_buf_adds(b, "}");
+}
+
+static void
+text_row(struct st_buf *b, const char *name, int w, const char *fmt, const struct st_ingest_stats *s)
+{
+	char first[32], last[32];
+	st_format_time(s->first, 0, first);
+	st_format_time(s->last, 0, last);
+	st_buf_addf(b, "%-*s  %-8s %10llu %10llu %6.1f%% %8llu %8llu %6llu  %-20s  %s\n", w, name, fmt,
+	            (unsigned long long)s->lines, (unsigned long long)s->events,
+	            pct(s->timed, s->events), (unsigned long long)s->untimed,
+	            (unsigned long long)s->continuation, (unsigned long long)s->truncated, first, last);
+}
+
+int
+st_stats(struct st_run *r, enum st_output output, FILE *out)
+{
+	struct st_buf b = {0};
+	size_t n = st_sources_count(r->sources);
+	struct st_ingest_stats tot = {0};
+	tot.first = tot.last = ST_TIME_NONE;
+	int w = 6;
+	for (size_t i = 0; i < n; i++) {
+		struct st_source_info si;
+		st_sources_info(r->sources, i, &si);
+		w = ST_MAX(w, (int)strlen(si.path));
+	}
+	w = ST_MIN(w, 48);
+	if (output == ST_OUT_JSON)
+		st_buf_adds(&b, "{\"sources\":[");
+	else
+		st_buf_addf(&b, "%-*s  %-8s %10s %10s %7s %8s %8s %6s  %-20s  %s\n", w, "SOURCE", "FORMAT",
+		            "LINES", "EVENTS", "TIMED", "UNTIMED", "CONT", "TRUNC", "FIRST", "LAST");
+	for (size_t i = 0; i < n; i++) {
+		struct st_source_info si;
+		st_sources_info(r->sources, i, &si);
+		const struct st_ingest_stats *s = si.stats;
+		if (output == ST_OUT_JSON) {
+			if (i)
+				st_buf_addc(&b, ',');
+			json_source(&b, &si, s, true);
+		} else if (si.error && si.id < 0) {
+			st_buf_addf(&b, "%-*s  error: %s\n", w, si.path, si.error);
+		} else {
+			text_row(&b, si.path, w, format_name(si.format), s);
+			if (si.error)
+				st_buf_addf(&b, "%-*s  error: %s\n", w, "", si.error);
+		}
+		tot.bytes += s->bytes;
+		tot.lines += s->lines;
+		tot.blank += s->blank;
+		tot.events += s->events;
+		tot.timed += s->timed;
+		tot.untimed += s->untimed;
+		tot.continuation += s->continuation;
+		tot.truncated += s->truncated;
+		if (s->first != ST_TIME_NONE && (tot.first == ST_TIME_NONE || s->first < tot.first))
+			tot.first = s->first;
+		if (s->last != ST_TIME_NONE && (tot.last == ST_TIME_NONE || s->last > tot.last))
+			tot.last = s->last;
+	}
+	double secs = r->seconds > 1e-9 ? r->seconds : 1e-9;
+	double mb = (double)tot.bytes / 1e6;
+	size_t mem = st_store_memory(r->store);
+	if (output == ST_OUT_JSON) {
+		st_buf_adds(&b, "],\"total\":");
+		struct st_source_info all = {.path = "total", .format = -1};
+		json_source(&b, &all, &tot, false);
+		st_buf_addf(&b,
+		            ",\"failed\":%zu,\"seconds\":%.6f,\"mb_per_s\":%.1f,\"lines_per_s\":%.0f,"
+		            "\"store_bytes\":%zu}\n",
+		            st_sources_failed(r->sources), r->seconds, mb / secs,
+		            (double)tot.lines / secs, mem);
+	} else {
+		text_row(&b, "total", w, "", &tot);
+		st_buf_addf(&b, "\n%zu source%s (%zu failed); read %.1f MB in %.3f s: %.1f MB/s, %.2f M lines/s; "
+		            "store %.1f MB\n",
+		            n, n == 1 ? "" : "s", st_sources_failed(r->sources), mb, r->seconds, mb / secs,
+		            (double)tot.lines / secs / 1e6, (double)mem / 1e6);
+	}
+	int rc = 0;
+	if (fwrite(b.p, 1, b.len, out) != b.len || fflush(out) != 0)
+		rc = -1;
+	st_buf_free(&b);
+	return rc;
+}
