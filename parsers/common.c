@@ -43,20 +43,29 @@ word_at(const char *s, size_t n, size_t i)
 	return st_level_from_word(s + i, j - i);
 }
 
+/* The level word after key ("level=", "\"level\":") in the first 256 bytes.
+ * Searches for the key's last byte ('=' or ':') and looks back, since
+ * those are rare in messages and memchr is fast. */
 static enum st_level
-after_key(const char *s, size_t n, const char *key)
+after_key(const char *s, size_t n, const char *key, size_t k)
 {
-	size_t k = strlen(key);
-	for (size_t i = 0; i + k < n && i < 256; i++) {
-		if (memcmp(s + i, key, k) != 0 || (i > 0 && is_alpha(s[i - 1])))
-			continue;
-		size_t j = i + k;
-		if (j < n && s[j] == '"')
-			j++;
-		return word_at(s, n, j);
+	size_t lim = n < 256 ? n : 256;
+	char last = key[k - 1];
+	const char *p = s + k - 1;
+	while (p < s + lim && (p = memchr(p, last, (size_t)(s + lim - p))) != NULL) {
+		const char *start = p - (k - 1);
+		if (memcmp(start, key, k) == 0 && (start == s || !is_alpha(start[-1]))) {
+			size_t j = (size_t)(p - s) + 1;
+			if (j < n && s[j] == '"')
+				j++;
+			return word_at(s, n, j);
+		}
+		p++;
 	}
 	return ST_LVL_NONE;
 }
+
+#define AFTER_KEY(s, n, key) after_key((s), (n), (key), sizeof(key) - 1)
 
 enum st_level
 st_level_scan(const char *s, size_t n)
@@ -72,8 +81,8 @@ st_level_scan(const char *s, size_t n)
 	}
 	enum st_level l;
 	if (s[i] == '{') {
-		if ((l = after_key(s + i, n - i, "\"level\":")) || (l = after_key(s + i, n - i, "\"lvl\":")) ||
-		    (l = after_key(s + i, n - i, "\"severity\":")))
+		if ((l = AFTER_KEY(s + i, n - i, "\"level\":")) || (l = AFTER_KEY(s + i, n - i, "\"lvl\":")) ||
+		    (l = AFTER_KEY(s + i, n - i, "\"severity\":")))
 			return l;
 		return ST_LVL_NONE;
 	}
@@ -83,7 +92,8 @@ st_level_scan(const char *s, size_t n)
 	}
 	if ((l = word_at(s, n, i)))
 		return l;
-	if ((l = after_key(s, n, "level=")) || (l = after_key(s, n, "lvl=")))
+	/* logfmt pairs */
+	if ((l = AFTER_KEY(s, n, "level=")) || (l = AFTER_KEY(s, n, "lvl=")))
 		return l;
 	return ST_LVL_NONE;
 }

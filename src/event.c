@@ -5,8 +5,8 @@
  * st_level_from_word runs once per parsed line, so it switches on length
  * and compares without allocating or lower-casing a copy.
  */
+#include <stdint.h>
 #include <string.h>
-#include <strings.h>
 
 #include "strata/event.h"
 
@@ -34,38 +34,51 @@ st_level_name(enum st_level l)
 	return (unsigned)l < 8 ? level_names[l] : NULL;
 }
 
+/* Level words by length; compared after lower-casing into a small buffer. */
 static const struct {
 	const char *w;
-	enum st_level l;
+	uint8_t len;
+	uint8_t level;
 } level_words[] = {
-	{"trace", ST_LVL_TRACE},   {"trc", ST_LVL_TRACE},
-	{"finest", ST_LVL_TRACE},  {"finer", ST_LVL_TRACE},
-	{"debug", ST_LVL_DEBUG},   {"dbg", ST_LVL_DEBUG},
-	{"fine", ST_LVL_DEBUG},    {"verbose", ST_LVL_DEBUG},
-	{"info", ST_LVL_INFO},     {"inf", ST_LVL_INFO},
-	{"information", ST_LVL_INFO}, {"informational", ST_LVL_INFO},
-	{"notice", ST_LVL_NOTICE}, {"note", ST_LVL_NOTICE},
-	{"warn", ST_LVL_WARN},     {"warning", ST_LVL_WARN},
-	{"wrn", ST_LVL_WARN},
-	{"error", ST_LVL_ERROR},   {"err", ST_LVL_ERROR},
-	{"erro", ST_LVL_ERROR},    {"severe", ST_LVL_ERROR},
-	{"fatal", ST_LVL_FATAL},   {"crit", ST_LVL_FATAL},
-	{"critical", ST_LVL_FATAL}, {"alert", ST_LVL_FATAL},
-	{"emerg", ST_LVL_FATAL},   {"emergency", ST_LVL_FATAL},
-	{"panic", ST_LVL_FATAL},   {"ftl", ST_LVL_FATAL},
-	{"crt", ST_LVL_FATAL},
+	{"trc", 3, ST_LVL_TRACE},    {"dbg", 3, ST_LVL_DEBUG},   {"inf", 3, ST_LVL_INFO},
+	{"wrn", 3, ST_LVL_WARN},     {"err", 3, ST_LVL_ERROR},   {"ftl", 3, ST_LVL_FATAL},
+	{"crt", 3, ST_LVL_FATAL},    {"info", 4, ST_LVL_INFO},   {"warn", 4, ST_LVL_WARN},
+	{"erro", 4, ST_LVL_ERROR},   {"crit", 4, ST_LVL_FATAL},  {"fine", 4, ST_LVL_DEBUG},
+	{"note", 4, ST_LVL_NOTICE},  {"trace", 5, ST_LVL_TRACE}, {"debug", 5, ST_LVL_DEBUG},
+	{"error", 5, ST_LVL_ERROR},  {"fatal", 5, ST_LVL_FATAL}, {"alert", 5, ST_LVL_FATAL},
+	{"emerg", 5, ST_LVL_FATAL},  {"panic", 5, ST_LVL_FATAL}, {"finer", 5, ST_LVL_TRACE},
+	{"notice", 6, ST_LVL_NOTICE}, {"severe", 6, ST_LVL_ERROR}, {"finest", 6, ST_LVL_TRACE},
+	{"warning", 7, ST_LVL_WARN}, {"verbose", 7, ST_LVL_DEBUG}, {"critical", 8, ST_LVL_FATAL},
+	{"emergency", 9, ST_LVL_FATAL}, {"information", 11, ST_LVL_INFO},
+	{"informational", 13, ST_LVL_INFO},
 };
 
 enum st_level
 st_level_from_word(const char *w, size_t n)
 {
+	/* first letters of level words: most words leave here */
+	static const uint32_t firsts = 1u << ('a' - 'a') | 1u << ('c' - 'a') | 1u << ('d' - 'a') |
+	                               1u << ('e' - 'a') | 1u << ('f' - 'a') | 1u << ('i' - 'a') |
+	                               1u << ('n' - 'a') | 1u << ('p' - 'a') | 1u << ('s' - 'a') |
+	                               1u << ('t' - 'a') | 1u << ('v' - 'a') | 1u << ('w' - 'a');
 	if (n < 3 || n > 13)
 		return ST_LVL_NONE;
-	for (size_t i = 0; i < sizeof(level_words) / sizeof(level_words[0]); i++) {
-		const char *c = level_words[i].w;
-		if (strlen(c) == n && strncasecmp(c, w, n) == 0)
-			return level_words[i].l;
+	unsigned f = (unsigned)(w[0] | 0x20) - 'a';
+	if (f >= 26 || !(firsts >> f & 1))
+		return ST_LVL_NONE;
+	char low[16];
+	for (size_t i = 0; i < n; i++) {
+		char c = w[i];
+		if (c >= 'A' && c <= 'Z')
+			c = (char)(c + 32);
+		else if (c < 'a' || c > 'z')
+			return ST_LVL_NONE;
+		low[i] = c;
 	}
+	for (size_t i = 0; i < sizeof(level_words) / sizeof(level_words[0]); i++)
+		if (level_words[i].len == n && level_words[i].w[0] == low[0] &&
+		    memcmp(level_words[i].w, low, n) == 0)
+			return (enum st_level)level_words[i].level;
 	return ST_LVL_NONE;
 }
 

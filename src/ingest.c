@@ -21,8 +21,7 @@ st_ingest_init(struct st_ingest *ig, struct st_store *st, unsigned src, const st
 	memset(ig, 0, sizeof(*ig));
 	ig->store = st;
 	ig->src = src;
-	ig->tc.tz = tz;
-	ig->tc.ref = ref;
+	st_timectx_init(&ig->tc, tz, ref);
 	ig->format = -1;
 	ig->stats.first = ST_TIME_NONE;
 	ig->stats.last = ST_TIME_NONE;
@@ -80,6 +79,7 @@ one_line(struct st_ingest *ig, const char *line, size_t n, bool truncated)
 		n--;
 	if (n == 0) {
 		ig->stats.blank++;
+		ig->blanks++;
 		return;
 	}
 	unsigned flags = truncated ? ST_EV_TRUNCATED : 0;
@@ -93,6 +93,10 @@ one_line(struct st_ingest *ig, const char *line, size_t n, bool truncated)
 	}
 	if (!parsed) {
 		if (ig->in_record) {
+			/* blank lines inside a record belong to it (a mapped source's
+			 * text holds them anyway; a copied one must add them) */
+			for (; ig->blanks > 0; ig->blanks--)
+				st_store_extend(ig->store, ig->src, line, 0);
 			if (st_store_extend(ig->store, ig->src, line, n) > 0 && !truncated)
 				ig->stats.truncated++;
 			ig->stats.continuation++;
@@ -105,6 +109,7 @@ one_line(struct st_ingest *ig, const char *line, size_t n, bool truncated)
 	}
 	add_event(ig, &d, line, n, flags);
 	ig->in_record = parsed;
+	ig->blanks = 0;
 }
 
 /* Decide the format from the first lines of data; false: need more. */

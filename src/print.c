@@ -159,7 +159,10 @@ text_event(struct st_buf *b, const struct st_event *ev, const char *name, int wi
 			memset(b->p + b->len, ' ', indent);
 			b->len += indent;
 		}
-		st_escape_text(b, p, (size_t)(e - p), 0);
+		size_t seg = (size_t)(e - p);
+		if (nl && seg > 0 && p[seg - 1] == '\r')
+			seg--; /* CRLF */
+		st_escape_text(b, p, seg, 0);
 		if (nl == NULL)
 			break;
 		p = nl + 1;

@@ -1,16 +1,94 @@
 /*
- * source-file.c: reading a file to its end through libuv file requests.
+ * source-file.c: reading a file to its end.
  *
- * open -> fstat (the mtime dates year-less stamps) -> read, read, ... ->
- * close. Each read fills the free part of the source's buffer, so a file
- * costs one request per ST_READ_CHUNK bytes and no syscall per line. The
- * request is embedded in the source and reused for every step.
+ * A regular file is mapped read-only and handed to the store, which then
+ * references event text in place: no copy and no fresh memory for the
+ * text, which on a 200 MB file was two fifths of the time. The mapping is
+ * fed to the ingest ST_MAP_SLICE bytes per loop turn from an idle handle,
+ * so several files (and the loop's other work) take turns.
+ *
+ * Anything else (a FIFO, a character device, /proc files whose size reads
+ * as 0, or a mapping the system refuses) is read with libuv file requests
+ * into the source's buffer: open -> fstat -> read, read, ... -> close.
+ *
+ * A mapped file that shrinks while we read it (truncated in place) would
+ * raise SIGBUS past its new end. Each slice checks the size first and stops
+ * at the new end with a message; for the race between that check and the
+ * access, a SIGBUS handler maps a zero page over the missing page, so the
+ * run carries on and the message still names the file.
  */
 #include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "source-int.h"
+
+#define ST_MAP_SLICE (4u << 20)
+#define MAPS_MAX 64
+
+/* Live mappings, for the SIGBUS handler (written only on the loop thread
+ * while no parsing runs, read by the handler on the same thread). */
+static struct {
+	const char *start, *end;
+} live_maps[MAPS_MAX];
+static volatile sig_atomic_t sigbus_hits;
+
+static void
+on_sigbus(int sig, siginfo_t *si, void *uctx)
+{
+	(void)uctx;
+	const char *a = si->si_addr;
+	for (int i = 0; i < MAPS_MAX; i++) {
+		if (a >= live_maps[i].start && a < live_maps[i].end) {
+			long pg = sysconf(_SC_PAGESIZE);
+			void *page = (void *)((uintptr_t)a & ~(uintptr_t)(pg - 1));
+			if (mmap(page, (size_t)pg, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) !=
+			    MAP_FAILED) {
+				sigbus_hits++;
+				return;
+			}
+			break;
+		}
+	}
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static int
+track_map(const char *p, size_t n)
+{
+	static bool installed;
+	if (!installed) {
+		struct sigaction sa;
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_sigaction = on_sigbus;
+		sa.sa_flags = SA_SIGINFO;
+		sigemptyset(&sa.sa_mask);
+		sigaction(SIGBUS, &sa, NULL);
+		installed = true;
+	}
+	for (int i = 0; i < MAPS_MAX; i++) {
+		if (live_maps[i].start == NULL) {
+			live_maps[i].start = p;
+			live_maps[i].end = p + n;
+			return i;
+		}
+	}
+	return -1;
+}
+
+static void
+untrack_map(const char *p)
+{
+	for (int i = 0; i < MAPS_MAX; i++)
+		if (live_maps[i].start == p)
+			live_maps[i].start = live_maps[i].end = NULL;
+}
 
 static void on_read(uv_fs_t *req);
 
@@ -64,6 +142,71 @@ on_read(uv_fs_t *req)
 }
 
 static void
+on_idle_closed(uv_handle_t *h)
+{
+	struct st_source *s = st_container_of(h, struct st_source, idle);
+	close_fd(s);
+}
+
+/* Feed the next slice of the mapping. */
+static void
+on_idle(uv_idle_t *h)
+{
+	struct st_source *s = st_container_of(h, struct st_source, idle);
+	struct stat sb;
+	sig_atomic_t hits = sigbus_hits;
+	if (fstat(s->fd, &sb) == 0 && (size_t)sb.st_size < s->msize && s->mpos < s->msize) {
+		fprintf(stderr, "strata: %s: file shrank from %zu to %lld bytes while being read; "
+		                "read up to there\n",
+		        s->path, s->msize, (long long)sb.st_size);
+		s->msize = (size_t)sb.st_size > s->mpos ? (size_t)sb.st_size : s->mpos;
+	}
+	size_t end = s->mpos + ST_MAP_SLICE;
+	bool eof = end >= s->msize;
+	if (eof)
+		end = s->msize;
+	size_t used = st_ingest_feed(&s->ig, s->map + s->mpos, end - s->mpos, eof);
+	s->ig.stats.bytes += used;
+	s->set->bytes += used;
+	s->mpos += used;
+	if (sigbus_hits != hits)
+		fprintf(stderr, "strata: %s: file truncated while being read; its last events may "
+		                "hold zero bytes\n", s->path);
+	if (eof || s->mpos >= s->msize) {
+		untrack_map(s->map);
+		uv_idle_stop(h);
+		uv_close((uv_handle_t *)h, on_idle_closed);
+	}
+}
+
+/* Map a regular file and feed it from the loop; false: read it instead. */
+static bool
+start_mapped(struct st_source *s, const uv_stat_t *sb)
+{
+	if (!S_ISREG(sb->st_mode) || sb->st_size == 0 || (uint64_t)sb->st_size > SIZE_MAX / 2)
+		return false;
+	size_t size = (size_t)sb->st_size;
+	void *p = mmap(NULL, size, PROT_READ, MAP_PRIVATE, s->fd, 0);
+	if (p == MAP_FAILED)
+		return false;
+	if (track_map(p, size) < 0) {
+		munmap(p, size);
+		return false;
+	}
+	madvise(p, size, MADV_SEQUENTIAL);
+	s->map = p;
+	s->msize = size;
+	s->mpos = 0;
+	st_store_adopt_map(s->set->store, (unsigned)s->id, p, size);
+	free(s->buf); /* no read buffer needed */
+	s->buf = NULL;
+	s->cap = 0;
+	uv_idle_init(s->set->loop, &s->idle);
+	uv_idle_start(&s->idle, on_idle);
+	return true;
+}
+
+static void
 on_stat(uv_fs_t *req)
 {
 	struct st_source *s = st_container_of(req, struct st_source, req);
@@ -87,7 +230,8 @@ on_stat(uv_fs_t *req)
 		close_fd(s);
 		return;
 	}
-	read_next(s);
+	if (!start_mapped(s, &sb))
+		read_next(s);
 }
 
 void

@@ -31,6 +31,10 @@ struct st_source {
 		uv_tty_t tty;
 	} h;
 
+	uv_idle_t idle;     /* feeds a mapped file slice by slice */
+	const char *map;    /* the file's mapping (owned by the store) */
+	size_t msize, mpos;
+
 	char *buf;          /* owned read buffer */
 	size_t cap, len;    /* bytes held: an unfinished line, then new data */
 	struct st_ingest ig;

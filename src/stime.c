@@ -84,6 +84,22 @@ st_civil_to_utc(const struct st_civil *c)
 	return s * ST_USEC + usec;
 }
 
+static int
+year_of(st_time t)
+{
+	int y, m, d;
+	st_civil_from_days((t >= 0 ? t : t - ST_DAY_USEC + 1) / ST_DAY_USEC, &y, &m, &d);
+	return y;
+}
+
+void
+st_timectx_init(struct st_timectx *tc, const struct st_tz *tz, st_time ref)
+{
+	tc->tz = tz;
+	tc->ref = ref;
+	tc->ref_year = year_of(ref);
+}
+
 int
 st_civil_resolve(const struct st_timectx *ctx, struct st_civil c, st_time *out)
 {
@@ -92,10 +108,7 @@ st_civil_resolve(const struct st_timectx *ctx, struct st_civil c, st_time *out)
 	bool yearless = c.year < 0;
 	int ref_year = 1970;
 	if (yearless) {
-		int m, d;
-		st_time ref = ctx ? ctx->ref : 0;
-		st_civil_from_days((ref >= 0 ? ref : ref - ST_DAY_USEC + 1) / ST_DAY_USEC,
-		                   &ref_year, &m, &d);
+		ref_year = ctx ? ctx->ref_year : 1970;
 		c.year = ref_year;
 		while (c.mon == 2 && c.day == 29 && !st_is_leap(c.year))
 			c.year--; /* only a leap year has the day */
@@ -247,7 +260,8 @@ st_parse_user_time(const char *s, const struct st_tz *tz, st_time *out)
 	struct st_civil c;
 	size_t k = st_parse_iso(s, n, &c, true);
 	if (k == n && k > 0) {
-		struct st_timectx tc = {tz, 0};
+		struct st_timectx tc;
+		st_timectx_init(&tc, tz, 0);
 		return st_civil_resolve(&tc, c, out) < 0 ? ST_EINVAL : 0;
 	}
 	/* epoch seconds, optionally with a fraction */

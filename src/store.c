@@ -18,8 +18,10 @@
  * ordered index is read once per print or as the viewer scrolls. Appends
  * in order cost one comparison with the last indexed event.
  */
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "strata/store.h"
 #include "strata/util.h"
@@ -44,9 +46,10 @@ struct rec {
 struct block {
 	char *mem;
 	uint64_t base;  /* logical offset of mem[0] */
-	uint32_t size;
-	uint32_t used;
+	size_t size;
+	size_t used;
 	uint16_t source;
+	bool mapped;    /* an adopted file mapping: munmap, never write */
 };
 
 struct fmtrun {
@@ -120,8 +123,12 @@ st_store_free(struct st_store *st)
 {
 	if (st == NULL)
 		return;
-	for (size_t i = 0; i < st->nblocks; i++)
-		free(st->blocks[i].mem);
+	for (size_t i = 0; i < st->nblocks; i++) {
+		if (st->blocks[i].mapped)
+			munmap(st->blocks[i].mem, st->blocks[i].size);
+		else
+			free(st->blocks[i].mem);
+	}
 	for (size_t i = 0; i < st->nsrc; i++) {
 		free(st->src[i].name);
 		free(st->src[i].runs);
@@ -166,23 +173,20 @@ st_store_source_name(const struct st_store *st, unsigned src)
 	return src < st->nsrc ? st->src[src].name : "?";
 }
 
-/* A new block for source src with room for at least need bytes. */
+/* Reserve logical space for a block of size bytes and make it src's. */
 static struct block *
-block_new(struct st_store *st, unsigned src, size_t need)
+block_add(struct st_store *st, unsigned src, char *mem, size_t size, bool mapped)
 {
-	struct source *s = &st->src[src];
-	size_t size = s->next_size;
-	if (size < need)
-		size = (need + PAGE_SIZE - 1) & ~(size_t)(PAGE_SIZE - 1);
-	if (s->next_size < BLOCK_MAX)
-		s->next_size *= 2;
-	if (st->next_off + size > OFF_MASK) /* 64 GiB: past any machine here */
+	size_t span = (size + PAGE_SIZE - 1) & ~(size_t)(PAGE_SIZE - 1);
+	if (span == 0)
+		span = PAGE_SIZE;
+	if (st->next_off + span > OFF_MASK) /* 64 GiB: past any machine here */
 		st_fatal("event store full (64 GiB of text)");
 	if (st->nblocks == st->capblocks) {
 		st->capblocks = st->capblocks ? st->capblocks * 2 : 64;
 		st->blocks = st_xreallocarray(st->blocks, st->capblocks, sizeof(*st->blocks));
 	}
-	size_t first = st->next_off >> PAGE_SHIFT, npg = size >> PAGE_SHIFT;
+	size_t first = st->next_off >> PAGE_SHIFT, npg = span >> PAGE_SHIFT;
 	if (first + npg > st->cappages) {
 		size_t cap = st->cappages ? st->cappages : 1024;
 		while (cap < first + npg)
@@ -195,13 +199,46 @@ block_new(struct st_store *st, unsigned src, size_t need)
 		st->pages[first + i] = idx;
 	st->npages = first + npg;
 	struct block *b = &st->blocks[idx];
-	b->mem = st_xmalloc(size);
+	b->mem = mem;
 	b->base = st->next_off;
-	b->size = (uint32_t)size;
-	b->used = 0;
+	b->size = size;
+	b->used = mapped ? size : 0;
 	b->source = (uint16_t)src;
-	st->next_off += size;
-	s->block = idx;
+	b->mapped = mapped;
+	st->next_off += span;
+	st->src[src].block = idx;
+	return b;
+}
+
+/* A new arena block for source src with room for at least need bytes. */
+static struct block *
+block_new(struct st_store *st, unsigned src, size_t need)
+{
+	struct source *s = &st->src[src];
+	size_t size = s->next_size;
+	if (size < need)
+		size = (need + PAGE_SIZE - 1) & ~(size_t)(PAGE_SIZE - 1);
+	if (s->next_size < BLOCK_MAX)
+		s->next_size *= 2;
+	return block_add(st, src, st_xmalloc(size), size, false);
+}
+
+void
+st_store_adopt_map(struct st_store *st, unsigned src, const char *map, size_t size)
+{
+	block_add(st, src, (char *)map, size, true);
+}
+
+/* The mapped block of src that holds text[0..len), or NULL. */
+static struct block *
+mapped_holding(struct st_store *st, unsigned src, const char *text, size_t len)
+{
+	uint32_t bi = st->src[src].block;
+	if (bi == UINT32_MAX)
+		return NULL;
+	struct block *b = &st->blocks[bi];
+	if (!b->mapped || text < b->mem || text + len > b->mem + b->size)
+		return NULL;
 	return b;
 }
 
@@ -260,10 +297,16 @@ st_store_append(struct st_store *st, unsigned src, uint32_t line,
 	}
 	if (st->n >= UINT32_MAX - 1)
 		st_fatal("event store full (2^32 events)");
-	struct block *b = reserve(st, src, len);
-	memcpy(b->mem + b->used, text, len);
-	uint64_t off = b->base + b->used;
-	b->used += (uint32_t)len;
+	uint64_t off;
+	struct block *b = mapped_holding(st, src, text, len);
+	if (b != NULL) {
+		off = b->base + (uint64_t)(text - b->mem);
+	} else {
+		b = reserve(st, src, len);
+		memcpy(b->mem + b->used, text, len);
+		off = b->base + b->used;
+		b->used += len;
+	}
 
 	if (st->n == st->cap) {
 		st->cap = st->cap ? st->cap * 2 : 4096;
@@ -287,8 +330,9 @@ st_store_append(struct st_store *st, unsigned src, uint32_t line,
 	}
 	s->last_seq = seq;
 
-	if (st->norder == 0 || (st->npending == 0 &&
-	                        key_cmp(st, st->order[st->norder - 1], seq) < 0))
+	/* order stays sorted when seq is not before its last entry; events
+	 * that go back in time wait in pending for st_store_order */
+	if (st->norder == 0 || key_cmp(st, st->order[st->norder - 1], seq) < 0)
 		push_u32(&st->order, &st->norder, &st->caporder, seq);
 	else
 		push_u32(&st->pending, &st->npending, &st->cappending, seq);
@@ -313,15 +357,26 @@ st_store_extend(struct st_store *st, unsigned src, const char *text, size_t len)
 	}
 	uint64_t off = loc_off(r->loc);
 	struct block *b = &st->blocks[st->pages[off >> PAGE_SHIFT]];
-	/* The event is the last thing in its block: grow it in place if the
-	 * block has room, else move it to a new block of this source. */
-	if (b->size - b->used < add) {
-		const char *oldtext = b->mem + (off - b->base);
+	const char *evtext = b->mem + (off - b->base);
+	if (b->mapped && text >= evtext + old && text + len <= b->mem + b->size) {
+		/* in the mapping: the record runs on to the end of this line */
+		size_t want = (size_t)(text + len - evtext);
+		if (want > ST_TEXT_MAX) {
+			dropped = want - ST_TEXT_MAX;
+			want = ST_TEXT_MAX;
+			flags |= ST_EV_TRUNCATED;
+		}
+		add = want - old;
+		goto done;
+	}
+	/* The event is the last thing in its arena block: grow it in place if
+	 * the block has room, else move it to a new block of this source. */
+	if (b->mapped || b->size - b->used < add) {
 		struct block *nb = block_new(st, src, old + add);
 		b = &st->blocks[st->pages[off >> PAGE_SHIFT]]; /* blocks may move */
-		oldtext = b->mem + (off - b->base);
-		memcpy(nb->mem, oldtext, old);
-		b->used -= old;
+		memcpy(nb->mem, b->mem + (off - b->base), old);
+		if (!b->mapped)
+			b->used -= old;
 		nb->used = old;
 		off = nb->base;
 		b = nb;
@@ -329,8 +384,9 @@ st_store_extend(struct st_store *st, unsigned src, const char *text, size_t len)
 	if (add > 0) {
 		b->mem[b->used++] = '\n';
 		memcpy(b->mem + b->used, text, add - 1);
-		b->used += (uint32_t)(add - 1);
+		b->used += add - 1;
 	}
+done:;
 	unsigned level = (unsigned)(r->loc >> LVL_SHIFT) & 7;
 	unsigned kind = (unsigned)(r->loc >> KIND_SHIFT) & 3;
 	r->loc = loc_pack(off, old + (uint32_t)add, level, kind, flags);

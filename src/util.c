@@ -270,6 +270,8 @@ st_escape_json(struct st_buf *b, const char *s, size_t n)
 			st_buf_add(b, "\\t", 2);
 			continue;
 		case '\r':
+			if (i < n && s[i] == '\n')
+				continue; /* CR LF inside a record is a line end */
 			st_buf_add(b, "\\r", 2);
 			continue;
 		}

@@ -47,6 +47,7 @@ struct st_ingest {
 	bool in_record;    /* the newest event can take continuation lines */
 	bool skipping;     /* inside the dropped tail of an over-long line */
 	unsigned misses;
+	unsigned blanks;   /* blank lines since the newest event's last line */
 	uint32_t lineno;
 	struct st_ingest_stats stats;
 };

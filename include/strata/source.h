@@ -27,7 +27,7 @@
 #include "strata/store.h"
 
 #define ST_ACTIVE_MAX 16
-#define ST_READ_CHUNK (256u << 10)
+#define ST_READ_CHUNK (1u << 20)
 
 struct st_sources;
 

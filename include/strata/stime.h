@@ -68,7 +68,10 @@ st_time st_civil_to_utc(const struct st_civil *c);
 struct st_timectx {
 	const struct st_tz *tz;
 	st_time ref;
+	int ref_year;  /* the year of ref; set by st_timectx_init */
 };
+
+void st_timectx_init(struct st_timectx *tc, const struct st_tz *tz, st_time ref);
 
 /*
  * Settle c into UTC microseconds under ctx: a missing year comes from

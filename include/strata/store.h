@@ -2,9 +2,12 @@
  * store.h: the event store, append-only, with an ordered index.
  *
  * Ownership: the store owns every event and all event text. Text lives in
- * large arena blocks, each owned by one source; events are never freed one
- * by one and everything handed out (struct st_event.text, source names)
- * lives until st_store_free. Only the loop thread touches a store.
+ * large arena blocks, each owned by one source, or in a read-only mapping
+ * of the source's file that the store adopted (st_store_adopt_map): text
+ * inside it is referenced, not copied. Events are never freed one by one
+ * and everything handed out (struct st_event.text, source names) lives
+ * until st_store_free, which also unmaps. Only the loop thread touches a
+ * store.
  *
  * Cost: each event takes 24 bytes beside its text: a 16-byte record
  * (time; text offset, length, level, kind and flags packed in 64 bits), its
@@ -58,6 +61,15 @@ uint32_t st_store_append(struct st_store *st, unsigned src, uint32_t line,
  */
 size_t st_store_extend(struct st_store *st, unsigned src, const char *text,
                        size_t len);
+
+/*
+ * Give the store a read-only mapping of source src's file (from mmap). It
+ * becomes the source's current block: events appended from then on whose
+ * text lies inside it point into it, and a continuation line inside it
+ * extends the event to the end of that line (blank lines between them
+ * included). The store munmaps it when freed.
+ */
+void st_store_adopt_map(struct st_store *st, unsigned src, const char *map, size_t size);
 
 size_t st_store_count(const struct st_store *st);
 void st_store_get(const struct st_store *st, uint32_t seq, struct st_event *ev);

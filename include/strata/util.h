@@ -68,7 +68,9 @@ void st_buf_free(struct st_buf *b);
  * terminal raw.
  *   st_escape_text: control characters other than tab become \xHH;
  *     newlines are kept when keep_nl is set (continuation lines).
- *   st_escape_json: the body of a JSON string (without quotes).
+ *   st_escape_json: the body of a JSON string (without quotes); a CR
+ *     before a LF is dropped (records keep their lines' CRLF ends when
+ *     their text is referenced in a mapped file).
  */
 void st_escape_text(struct st_buf *b, const char *s, size_t n, int keep_nl);
 void st_escape_json(struct st_buf *b, const char *s, size_t n);
