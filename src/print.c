@@ -199,8 +199,18 @@ json_event(struct st_buf *b, const struct st_event *ev, const char *path)
 	}
 	st_buf_adds(b, ",\"source\":");
 	json_str_or_null(b, path);
-	st_buf_addf(b, ",\"line\":%u,\"kind\":\"%s\",\"level\":", ev->line,
-	            st_kind_name((enum st_kind)ev->kind));
+	char num[16];
+	size_t k = sizeof(num);
+	uint32_t v = ev->line;
+	do {
+		num[--k] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	st_buf_adds(b, ",\"line\":");
+	st_buf_add(b, num + k, sizeof(num) - k);
+	st_buf_adds(b, ",\"kind\":\"");
+	st_buf_adds(b, st_kind_name((enum st_kind)ev->kind));
+	st_buf_adds(b, "\",\"level\":");
 	json_str_or_null(b, st_level_name(ev->level));
 	st_buf_adds(b, ",\"format\":");
 	json_str_or_null(b, ev->format < st_nformats ? st_formats[ev->format]->name : NULL);

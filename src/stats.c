@@ -126,22 +126,30 @@ st_stats(struct st_run *r, enum st_output output, FILE *out)
 	}
 	double secs = r->seconds > 1e-9 ? r->seconds : 1e-9;
 	double mb = (double)tot.bytes / 1e6;
-	size_t mem = st_store_memory(r->store);
+	struct st_store_mem mem;
+	st_store_memory(r->store, &mem);
+	size_t nev = st_store_count(r->store);
+	double per_event = nev ? (double)mem.index / (double)nev : 0.0;
 	if (output == ST_OUT_JSON) {
 		st_buf_adds(&b, "],\"total\":");
 		struct st_source_info all = {.path = "total", .format = -1};
 		json_source(&b, &all, &tot, false);
 		st_buf_addf(&b,
 		            ",\"failed\":%zu,\"seconds\":%.6f,\"mb_per_s\":%.1f,\"lines_per_s\":%.0f,"
-		            "\"store_bytes\":%zu}\n",
+		            "\"index_bytes\":%zu,\"index_bytes_per_event\":%.1f,\"index_bytes_reserved\":%zu,"
+		            "\"arena_bytes\":%zu,\"mapped_bytes\":%zu}\n",
 		            st_sources_failed(r->sources), r->seconds, mb / secs,
-		            (double)tot.lines / secs, mem);
+		            (double)tot.lines / secs, mem.index, per_event, mem.index_reserved, mem.arena,
+		            mem.mapped);
 	} else {
 		text_row(&b, "total", w, "", &tot);
-		st_buf_addf(&b, "\n%zu source%s (%zu failed); read %.1f MB in %.3f s: %.1f MB/s, %.2f M lines/s; "
-		            "store %.1f MB\n",
+		st_buf_addf(&b, "\n%zu source%s (%zu failed); read %.1f MB in %.3f s: %.1f MB/s, %.2f M lines/s\n"
+		            "store: index %.1f MB (%.1f bytes/event; %.1f MB reserved), text %.1f MB copied + "
+		            "%.1f MB mapped from files\n",
 		            n, n == 1 ? "" : "s", st_sources_failed(r->sources), mb, r->seconds, mb / secs,
-		            (double)tot.lines / secs / 1e6, (double)mem / 1e6);
+		            (double)tot.lines / secs / 1e6, (double)mem.index / 1e6, per_event,
+		            (double)mem.index_reserved / 1e6, (double)mem.arena / 1e6,
+		            (double)mem.mapped / 1e6);
 	}
 	int rc = 0;
 	if (fwrite(b.p, 1, b.len, out) != b.len || fflush(out) != 0)

@@ -512,14 +512,20 @@ st_store_order(struct st_store *st, size_t *n)
 	return st->order;
 }
 
-size_t
-st_store_memory(const struct st_store *st)
+void
+st_store_memory(const struct st_store *st, struct st_store_mem *m)
 {
-	size_t m = st->cap * (sizeof(struct rec) + sizeof(uint32_t)) +
-	           (st->caporder + st->cappending) * sizeof(uint32_t) +
-	           st->cappages * sizeof(uint32_t) +
-	           st->capblocks * sizeof(struct block);
-	for (size_t i = 0; i < st->nblocks; i++)
-		m += st->blocks[i].size;
-	return m;
+	m->index = st->n * (sizeof(struct rec) + sizeof(uint32_t)) +
+	           (st->norder + st->npending) * sizeof(uint32_t) +
+	           st->npages * sizeof(uint32_t) + st->nblocks * sizeof(struct block);
+	m->index_reserved = st->cap * (sizeof(struct rec) + sizeof(uint32_t)) +
+	                    (st->caporder + st->cappending) * sizeof(uint32_t) +
+	                    st->cappages * sizeof(uint32_t) + st->capblocks * sizeof(struct block);
+	m->arena = m->mapped = 0;
+	for (size_t i = 0; i < st->nblocks; i++) {
+		if (st->blocks[i].mapped)
+			m->mapped += st->blocks[i].size;
+		else
+			m->arena += st->blocks[i].size;
+	}
 }

@@ -80,7 +80,14 @@ void st_store_get(const struct st_store *st, uint32_t seq, struct st_event *ev);
  */
 const uint32_t *st_store_order(struct st_store *st, size_t *n);
 
-/* Bytes the store holds: records, index and arena (for stats and bench). */
-size_t st_store_memory(const struct st_store *st);
+/* What the store holds, in bytes (for stats and benchmarks). */
+struct st_store_mem {
+	size_t index;  /* records, line numbers, ordered index, page table: in use */
+	size_t index_reserved; /* the same, allocated (arrays grow by doubling;
+	                        * untouched capacity costs address space only) */
+	size_t arena;  /* arena blocks for copied text (allocated, used or not) */
+	size_t mapped; /* adopted file mappings */
+};
+void st_store_memory(const struct st_store *st, struct st_store_mem *m);
 
 #endif
