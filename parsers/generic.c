@@ -5,6 +5,8 @@
  *   [2024-03-09 02:00:13,123] WARN ...        (ISO forms, bracketed or not)
  *   Mar  9 02:00:13 something / Mar 9 2024 02:00:13 / Mar 9 02:00:13 2024
  *   1727746803.123 something                  (epoch seconds)
+ *   17/06/09 20:10:40 INFO ...                (log4j short date)
+ *   [Sun Dec 04 04:47:44 2005] [error] ...    (ctime, Apache error log)
  *
  * Specific formats come first in the registry and win ties; this one
  * catches what they do not. The level is the first level word after the
@@ -12,17 +14,40 @@
  */
 #include "common.h"
 
-/* YYYY/MM/DD HH:MM:SS */
+/* YYYY/MM/DD HH:MM:SS, or YY/MM/DD HH:MM:SS (log4j's short date, 20YY) */
 static size_t
 slash_date(const char *s, size_t n, struct st_civil *c)
 {
-	if (n < 19 || s[4] != '/' || s[7] != '/' || (s[10] != ' ' && s[10] != 'T' && s[10] != '-'))
+	size_t y = n > 2 && s[2] == '/' ? 2 : 4;
+	if (n < y + 15 || s[y] != '/' || s[y + 3] != '/' ||
+	    (s[y + 6] != ' ' && s[y + 6] != 'T' && s[y + 6] != '-'))
 		return 0;
-	if (st_digits(s, 4, 4, 4, &c->year) != 4 || st_digits(s + 5, 2, 2, 2, &c->mon) != 2 ||
-	    st_digits(s + 8, 2, 2, 2, &c->day) != 2)
+	if (st_digits(s, y, y, y, &c->year) != y || st_digits(s + y + 1, 2, 2, 2, &c->mon) != 2 ||
+	    st_digits(s + y + 4, 2, 2, 2, &c->day) != 2)
 		return 0;
-	size_t k = st_parse_hms(s + 11, n - 11, c);
-	return k ? 11 + k : 0;
+	if (y == 2)
+		c->year += 2000;
+	size_t k = st_parse_hms(s + y + 7, n - y - 7, c);
+	return k ? y + 7 + k : 0;
+}
+
+/* ctime: "Sun Dec 04 04:47:44 2005" -- the weekday, then as month_first */
+static size_t month_first(const char *s, size_t n, struct st_civil *c);
+
+static size_t
+ctime_date(const char *s, size_t n, struct st_civil *c)
+{
+	static const char days[] = "sunmontuewedthufrisat";
+	if (n < 20 || s[3] != ' ')
+		return 0;
+	bool wd = false;
+	for (int i = 0; i < 7 && !wd; i++)
+		wd = (s[0] | 0x20) == days[i * 3] && (s[1] | 0x20) == days[i * 3 + 1] &&
+		     (s[2] | 0x20) == days[i * 3 + 2];
+	if (!wd)
+		return 0;
+	size_t k = month_first(s + 4, n - 4, c);
+	return k ? 4 + k : 0;
 }
 
 /* Mon dd [yyyy] hh:mm:ss [yyyy] */
@@ -62,7 +87,8 @@ parse(const struct st_timectx *tc, const char *s, size_t n, struct st_draft *d)
 	size_t k;
 	int rc = ST_ENOMATCH;
 	if ((k = st_parse_iso(s + i, n - i, &c, false)) > 0 ||
-	    (k = slash_date(s + i, n - i, &c)) > 0 || (k = month_first(s + i, n - i, &c)) > 0) {
+	    (k = slash_date(s + i, n - i, &c)) > 0 || (k = month_first(s + i, n - i, &c)) > 0 ||
+	    (k = ctime_date(s + i, n - i, &c)) > 0) {
 		rc = st_civil_resolve(tc, c, &d->ts);
 	} else if (n - i >= 10) {
 		/* epoch seconds: ten digits, optional fraction */
@@ -81,7 +107,8 @@ parse(const struct st_timectx *tc, const char *s, size_t n, struct st_draft *d)
 			return ST_ENOMATCH;
 		i++;
 	}
-	if (i < n && s[i] != ' ' && s[i] != '\t' && s[i] != ':' && s[i] != '|' && s[i] != ']')
+	if (i < n && s[i] != ' ' && s[i] != '\t' && s[i] != ':' && s[i] != '|' && s[i] != ']' &&
+	    s[i] != ',')
 		return ST_ENOMATCH;
 	i = skip_spaces(s, n, i);
 	if (i < n && (s[i] == ':' || s[i] == '|'))
@@ -98,6 +125,8 @@ static const char *const samples[] = {
 	"Mar  9 2024 02:00:13 something happened",
 	"Mar 9 02:00:13 2024 something happened",
 	"1727746803.123 epoch seconds lead the line",
+	"17/06/09 20:10:40 INFO executor.CoarseGrainedExecutorBackend: Registered signal handlers",
+	"[Sun Dec 04 04:47:44 2005] [notice] workerEnv.init() ok /etc/httpd/conf/workers2.properties",
 	NULL,
 };
 

@@ -27,7 +27,7 @@ parse(const struct st_timectx *tc, const char *s, size_t n, struct st_draft *d)
 			return ST_ENOMATCH;
 		i++;
 	}
-	if (i < n && s[i] != ' ' && s[i] != '\t' && s[i] != '|' && s[i] != ':')
+	if (i < n && s[i] != ' ' && s[i] != '\t' && s[i] != '|' && s[i] != ':' && s[i] != ',')
 		return ST_ENOMATCH;
 	if (st_civil_resolve(tc, c, &d->ts) < 0)
 		return ST_ENOMATCH;
@@ -43,6 +43,7 @@ static const char *const samples[] = {
 	"2025-01-01 10:00:00.123+01:00 [warn] disk almost full",
 	"2024-10-02T02:00:03+0000 prod-batch-01 systemd[1]: Started data-exporter.service.",
 	"[2024-03-01T10:00:00.5Z] ERROR something",
+	"2016-09-28 04:30:30, Info                  CBS    Loaded Servicing Stack",
 	"2024-02-29T23:59:59.999999-08:00 fatal: last second of a leap day",
 	NULL,
 };
