@@ -38,6 +38,11 @@ parse(const struct st_timectx *tc, const char *s, size_t n, struct st_draft *d)
 	if (k == 0 || (i + k < n && s[i + k] != ' '))
 		return ST_ENOMATCH;
 	i += k;
+	/* "Mar  9 02:00:13 2024 host ...": some daemons add the year */
+	if (i + 6 <= n && s[i] == ' ' && s[i + 5] == ' ' && st_digits(s + i + 1, 4, 4, 4, &c.year) == 4)
+		i += 5;
+	else
+		c.year = -1;
 	if (st_civil_resolve(tc, c, &d->ts) < 0)
 		return ST_ENOMATCH;
 	i = skip_spaces(s, n, i);
@@ -60,6 +65,7 @@ static const char *const samples[] = {
 	"<34>Oct  2 02:00:03 mymachine su: 'su root' failed for lonvick on /dev/pts/8",
 	"Jun 14 15:16:01 combo sshd(pam_unix)[19939]: authentication failure; logname= uid=0",
 	"Feb 29 12:00:00 host kernel: year-less leap day",
+	"Mar  9 02:00:13 2024 host app: a year after the time",
 	NULL,
 };
 

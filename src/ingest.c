@@ -112,6 +112,8 @@ one_line(struct st_ingest *ig, const char *line, size_t n, bool truncated)
 	ig->blanks = 0;
 }
 
+#define PROBE_LINE_MAX (16u << 10) /* longer lines are not used to detect */
+
 /* Decide the format from the first lines of data; false: need more. */
 static bool
 probe(struct st_ingest *ig, const char *data, size_t len, bool eof)
@@ -121,20 +123,23 @@ probe(struct st_ingest *ig, const char *data, size_t len, bool eof)
 	size_t n = 0, pos = 0;
 	while (n < ST_PROBE_LINES && pos < len) {
 		const char *nl = memchr(data + pos, '\n', len - pos);
-		if (nl == NULL && !eof)
-			break;
 		size_t end = nl ? (size_t)(nl - data) : len;
+		if (nl == NULL && !eof && end - pos < ST_LINE_MAX)
+			break; /* an unfinished line; an over-long one is used cut */
 		size_t l = end - pos;
 		if (l > 0 && data[pos + l - 1] == '\r')
 			l--;
-		if (l > 0 && l <= 4096) {
+		if (l > 0) {
+			/* a time is at the start: a long line's head is enough */
 			lines[n] = data + pos;
-			lens[n] = l;
+			lens[n] = l < PROBE_LINE_MAX ? l : PROBE_LINE_MAX;
 			n++;
 		}
 		pos = end + 1;
 	}
-	if (n < ST_PROBE_LINES && !eof && len < 64 * 1024)
+	/* Decide on 64 lines, or 64 KiB of them; a source whose first line is
+	 * longer than that waits until the line is cut (ST_LINE_MAX). */
+	if (!eof && (n == 0 ? len < ST_LINE_MAX : n < ST_PROBE_LINES && len < 64 * 1024))
 		return false;
 	ig->format = st_format_detect(&ig->tc, lines, lens, n, NULL);
 	ig->probed = true;

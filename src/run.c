@@ -15,11 +15,13 @@ st_run_init(struct st_run *r, const char *tzname)
 		if (rc < 0)
 			return rc;
 	}
+	/* sources first: they reopen closed standard descriptors, which the
+	 * loop's own descriptors must not take */
+	r->store = st_store_new();
+	r->sources = st_sources_new(&r->loop, r->store, r->tz);
 	int rc = uv_loop_init(&r->loop);
 	if (rc < 0)
 		st_fatal("cannot start the event loop: %s", uv_strerror(rc));
-	r->store = st_store_new();
-	r->sources = st_sources_new(&r->loop, r->store, r->tz);
 	return 0;
 }
 

@@ -224,12 +224,7 @@ on_stat(uv_fs_t *req)
 		return;
 	}
 	st_time mtime = (st_time)sb.st_mtim.tv_sec * ST_USEC + sb.st_mtim.tv_nsec / 1000;
-	int rc = src_begin(s, mtime);
-	if (rc < 0) {
-		src_fail(s, rc, "too many sources");
-		close_fd(s);
-		return;
-	}
+	src_begin(s, mtime);
 	if (!start_mapped(s, &sb))
 		read_next(s);
 }

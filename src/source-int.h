@@ -50,12 +50,14 @@ struct st_sources {
 	size_t active;
 	size_t failed;
 	uint64_t bytes;
+	bool stdin_closed;  /* fd 0 was closed at start (now /dev/null) */
 };
 
-/* source.c */
+/* source.c; src_begin starts the ingest with the time year-less stamps
+ * are read against and allocates the read buffer */
 void src_fail(struct st_source *s, int err, const char *what);
 void src_done(struct st_source *s);
-int src_begin(struct st_source *s, st_time ref);
+void src_begin(struct st_source *s, st_time ref);
 void src_take(struct st_source *s, size_t nread, bool eof);
 void src_buf_room(struct st_source *s);
 

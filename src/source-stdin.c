@@ -52,18 +52,17 @@ void
 src_stdin_start(struct st_source *s)
 {
 	uv_handle_type t = uv_guess_handle(0);
-	if (t == UV_FILE) {
+	if (t == UV_FILE && !s->set->stdin_closed) {
 		src_file_start_fd(s, 0);
 		return;
 	}
 	struct timespec now;
 	clock_gettime(CLOCK_REALTIME, &now);
-	int rc = src_begin(s, (st_time)now.tv_sec * ST_USEC + now.tv_nsec / 1000);
-	if (rc < 0) {
-		src_fail(s, rc, "too many sources");
-		return;
-	}
-	if (t == UV_TTY)
+	src_begin(s, (st_time)now.tv_sec * ST_USEC + now.tv_nsec / 1000);
+	int rc;
+	if (s->set->stdin_closed)
+		rc = UV_EBADF;
+	else if (t == UV_TTY)
 		rc = uv_tty_init(s->set->loop, &s->h.tty, 0, 1);
 	else if (t == UV_NAMED_PIPE || t == UV_TCP) {
 		rc = uv_pipe_init(s->set->loop, &s->h.pipe, 0);
@@ -74,5 +73,5 @@ src_stdin_start(struct st_source *s)
 	if (rc == 0)
 		rc = uv_read_start(&s->h.stream, on_alloc, on_read);
 	if (rc < 0)
-		src_fail(s, rc, "standard input");
+		src_fail(s, rc, s->set->stdin_closed ? "standard input is closed" : "standard input");
 }

@@ -10,10 +10,13 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "source-int.h"
 #include "strata/util.h"
@@ -27,6 +30,20 @@ st_sources_new(uv_loop_t *loop, struct st_store *st, const struct st_tz *tz)
 	ss->loop = loop;
 	ss->store = st;
 	ss->tz = tz;
+	/* libuv must never get fds 0-2 for itself (it asserts on closing
+	 * them), so a closed standard descriptor is reopened on /dev/null;
+	 * a "-" source then reports that stdin was closed. */
+	for (int fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) == -1 && errno == EBADF) {
+			int nfd = open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY);
+			if (nfd >= 0 && nfd != fd) {
+				dup2(nfd, fd);
+				close(nfd);
+			}
+			if (fd == 0)
+				ss->stdin_closed = true;
+		}
+	}
 	return ss;
 }
 
@@ -59,7 +76,15 @@ src_new(struct st_sources *ss, const char *path, enum src_type type)
 	s->type = type;
 	s->fd = -1;
 	s->state = SRC_PENDING;
+	/* The store's source index follows the command line, not the order in
+	 * which files happen to open: it breaks ties between equal times. */
+	int id = st_store_add_source(ss->store, path);
+	if (id >= 0)
+		s->id = id;
+	st_ingest_init(&s->ig, ss->store, id >= 0 ? (unsigned)id : 0, ss->tz, 0);
 	ss->v[ss->n++] = s;
+	if (id < 0)
+		src_fail(s, id, "too many sources");
 	return s;
 }
 
@@ -96,18 +121,13 @@ src_done(struct st_source *s)
 	st_sources_start(s->set);
 }
 
-int
+void
 src_begin(struct st_source *s, st_time ref)
 {
-	int id = st_store_add_source(s->set->store, s->path);
-	if (id < 0)
-		return id;
-	s->id = id;
-	st_ingest_init(&s->ig, s->set->store, (unsigned)id, s->set->tz, ref);
+	st_ingest_init(&s->ig, s->set->store, (unsigned)s->id, s->set->tz, ref);
 	s->cap = ST_READ_CHUNK;
 	s->buf = st_xmalloc(s->cap);
 	s->len = 0;
-	return 0;
 }
 
 void
@@ -160,7 +180,7 @@ st_sources_start(struct st_sources *ss)
 static bool
 skipped_name(const char *name)
 {
-	return name[0] == '.' || strncmp(name, "README", 6) == 0;
+	return name[0] == '.' || strncasecmp(name, "README", 6) == 0;
 }
 
 static int

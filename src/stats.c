@@ -84,12 +84,12 @@ st_stats(struct st_run *r, enum st_output output, FILE *out)
 	size_t n = st_sources_count(r->sources);
 	struct st_ingest_stats tot = {0};
 	tot.first = tot.last = ST_TIME_NONE;
+	/* text rows name sources as print does: the shortest telling suffix */
+	char **names = st_display_names(r->store);
+	size_t nnames = st_store_nsources(r->store);
 	int w = 6;
-	for (size_t i = 0; i < n; i++) {
-		struct st_source_info si;
-		st_sources_info(r->sources, i, &si);
-		w = ST_MAX(w, (int)strlen(si.path));
-	}
+	for (size_t i = 0; i < nnames; i++)
+		w = ST_MAX(w, (int)strlen(names[i]));
 	w = ST_MIN(w, 48);
 	if (output == ST_OUT_JSON)
 		st_buf_adds(&b, "{\"sources\":[");
@@ -104,10 +104,10 @@ st_stats(struct st_run *r, enum st_output output, FILE *out)
 			if (i)
 				st_buf_addc(&b, ',');
 			json_source(&b, &si, s, true);
-		} else if (si.error && si.id < 0) {
-			st_buf_addf(&b, "%-*s  error: %s\n", w, si.path, si.error);
+		} else if (si.error && s->lines == 0) {
+			st_buf_addf(&b, "%-*s  error: %s\n", w, names[si.id], si.error);
 		} else {
-			text_row(&b, si.path, w, format_name(si.format), s);
+			text_row(&b, names[si.id], w, format_name(si.format), s);
 			if (si.error)
 				st_buf_addf(&b, "%-*s  error: %s\n", w, "", si.error);
 		}
@@ -151,6 +151,7 @@ st_stats(struct st_run *r, enum st_output output, FILE *out)
 		            (double)mem.index_reserved / 1e6, (double)mem.arena / 1e6,
 		            (double)mem.mapped / 1e6);
 	}
+	st_display_names_free(names, nnames);
 	int rc = 0;
 	if (fwrite(b.p, 1, b.len, out) != b.len || fflush(out) != 0)
 		rc = -1;
