@@ -33,7 +33,7 @@ struct st_sources;
 
 struct st_source_info {
 	const char *path;   /* as given, or joined under a given directory */
-	int id;             /* store source index, -1 when it never opened */
+	int id;             /* store source index (command-line order) */
 	const char *error;  /* NULL, or why it could not be read */
 	int format;         /* locked format at the end, -1 if none */
 	const struct st_ingest_stats *stats;
