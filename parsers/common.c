@@ -98,6 +98,21 @@ st_level_scan(const char *s, size_t n)
 	return ST_LVL_NONE;
 }
 
+int
+st_finish_leading(const char *s, size_t n, size_t i, struct st_draft *d)
+{
+	if (i < n && s[i] != ' ' && s[i] != '\t' && s[i] != ':' && s[i] != '|' && s[i] != ']' &&
+	    s[i] != ',')
+		return ST_ENOMATCH;
+	i = skip_spaces(s, n, i);
+	if (i < n && (s[i] == ':' || s[i] == '|'))
+		i = skip_spaces(s, n, i + 1);
+	d->body = (uint32_t)i;
+	d->level = (uint8_t)st_level_scan(s + i, n - i);
+	d->kind = ST_KIND_LOG;
+	return 0;
+}
+
 /* Skip one JSON value at s[i]; returns the index after it or n. */
 static size_t
 skip_value(const char *s, size_t n, size_t i)

@@ -45,6 +45,15 @@ size_t st_parse_hms(const char *s, size_t n, struct st_civil *c);
  */
 enum st_level st_level_scan(const char *s, size_t n);
 
+/*
+ * The end of a parse for formats whose line opens with a time that ends at
+ * s[i]: the time must be followed by the line's end or a separator (blank,
+ * ':', '|', ']', ','); the message starts after blanks and one ':' or '|';
+ * its level is its first level word. Fills d->body, level and kind; returns
+ * 0 or ST_ENOMATCH.
+ */
+int st_finish_leading(const char *s, size_t n, size_t i, struct st_draft *d);
+
 /* Find a JSON string or number value for top-level key `key` in a JSON
  * object line; returns its start and sets *vlen (strings without quotes),
  * or NULL. Nested objects and arrays are skipped, not searched. */

@@ -107,16 +107,7 @@ parse(const struct st_timectx *tc, const char *s, size_t n, struct st_draft *d)
 			return ST_ENOMATCH;
 		i++;
 	}
-	if (i < n && s[i] != ' ' && s[i] != '\t' && s[i] != ':' && s[i] != '|' && s[i] != ']' &&
-	    s[i] != ',')
-		return ST_ENOMATCH;
-	i = skip_spaces(s, n, i);
-	if (i < n && (s[i] == ':' || s[i] == '|'))
-		i = skip_spaces(s, n, i + 1);
-	d->body = (uint32_t)i;
-	d->level = (uint8_t)st_level_scan(s + i, n - i);
-	d->kind = ST_KIND_LOG;
-	return 0;
+	return st_finish_leading(s, n, i, d);
 }
 
 static const char *const samples[] = {
