@@ -74,10 +74,17 @@ st_level_scan(const char *s, size_t n)
 	if (i >= n)
 		return ST_LVL_NONE;
 	/* klog prefix: I1215 03:22:18 */
-	if (i + 6 <= n && strchr("IWEF", s[i]) && is_digit(s[i + 1]) && is_digit(s[i + 4]) &&
-	    s[i + 5] == ' ') {
-		static const enum st_level kl[] = {ST_LVL_INFO, ST_LVL_WARN, ST_LVL_ERROR, ST_LVL_FATAL};
-		return kl[strchr("IWEF", s[i]) - "IWEF"];
+	if (i + 6 <= n && is_digit(s[i + 1]) && is_digit(s[i + 4]) && s[i + 5] == ' ') {
+		switch (s[i]) {
+		case 'I':
+			return ST_LVL_INFO;
+		case 'W':
+			return ST_LVL_WARN;
+		case 'E':
+			return ST_LVL_ERROR;
+		case 'F':
+			return ST_LVL_FATAL;
+		}
 	}
 	enum st_level l;
 	if (s[i] == '{') {
@@ -92,9 +99,14 @@ st_level_scan(const char *s, size_t n)
 	}
 	if ((l = word_at(s, n, i)))
 		return l;
-	/* logfmt pairs */
-	if ((l = AFTER_KEY(s, n, "level=")) || (l = AFTER_KEY(s, n, "lvl=")))
-		return l;
+	/* logfmt pairs: one pass over the '=' signs for level= and lvl= */
+	size_t lim = n < 256 ? n : 256;
+	for (const char *p = s + 3; p < s + lim && (p = memchr(p, '=', (size_t)(s + lim - p))); p++) {
+		size_t k = (size_t)(p - s);
+		size_t w = k >= 5 && memcmp(p - 5, "level", 5) == 0 ? 5 : memcmp(p - 3, "lvl", 3) == 0 ? 3 : 0;
+		if (w && (k == w || !is_alpha(s[k - w - 1])))
+			return word_at(s, n, k + 1 < n && s[k + 1] == '"' ? k + 2 : k + 1);
+	}
 	return ST_LVL_NONE;
 }
 
