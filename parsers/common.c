@@ -117,7 +117,7 @@ st_finish_leading(const char *s, size_t n, size_t i, struct st_draft *d)
 	    s[i] != ',')
 		return ST_ENOMATCH;
 	i = skip_spaces(s, n, i);
-	if (i < n && (s[i] == ':' || s[i] == '|'))
+	if (i < n && (s[i] == ':' || s[i] == '|' || s[i] == ','))
 		i = skip_spaces(s, n, i + 1);
 	d->body = (uint32_t)i;
 	d->level = (uint8_t)st_level_scan(s + i, n - i);
@@ -181,10 +181,14 @@ st_json_top_value(const char *s, size_t n, const char *key, size_t *vlen, bool *
 		if (i >= n || s[i] != ':')
 			return NULL;
 		i = skip_spaces(s, n, i + 1);
+		if (i >= n)
+			return NULL;
 		size_t ve = skip_value(s, n, i);
 		if (kl == klen && memcmp(s + ks, key, klen) == 0) {
 			*is_string = s[i] == '"';
 			if (*is_string) {
+				if (ve < i + 2 || s[ve - 1] != '"')
+					return NULL; /* an unterminated string */
 				*vlen = ve - i - 2;
 				return s + i + 1;
 			}
@@ -212,7 +216,10 @@ st_parse_time_value(const struct st_timectx *tc, const char *v, size_t n, st_tim
 	int64_t ip = 0;
 	int digits = 0;
 	while (i < n && is_digit(v[i]) && digits < 19) {
-		ip = ip * 10 + (v[i] - '0');
+		int dg = v[i] - '0';
+		if (ip > (INT64_MAX - dg) / 10)
+			return ST_ENOMATCH; /* past 2^63: no time */
+		ip = ip * 10 + dg;
 		i++;
 		digits++;
 	}

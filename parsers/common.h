@@ -48,8 +48,8 @@ enum st_level st_level_scan(const char *s, size_t n);
 /*
  * The end of a parse for formats whose line opens with a time that ends at
  * s[i]: the time must be followed by the line's end or a separator (blank,
- * ':', '|', ']', ','); the message starts after blanks and one ':' or '|';
- * its level is its first level word. Fills d->body, level and kind; returns
+ * ':', '|', ']', ','); the message starts after blanks and one ':', '|' or
+ * ','; its level is its first level word. Fills d->body, level and kind; returns
  * 0 or ST_ENOMATCH.
  */
 int st_finish_leading(const char *s, size_t n, size_t i, struct st_draft *d);

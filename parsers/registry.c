@@ -6,6 +6,7 @@
  * everything before generic). Formats are referred to by their index in
  * st_formats (stored in 8 bits per source run), so keep it under 256.
  */
+#include <stdint.h>
 #include <string.h>
 
 #include "strata/format.h"
@@ -36,18 +37,27 @@ st_format_find(const char *name)
 	return -1;
 }
 
+#define DETECT_MAX 64 /* lines looked at */
+
 int
-st_format_detect(const struct st_timectx *tc, const char *const *lines, const size_t *lens,
-                 size_t n, size_t *hits)
+st_format_detect2(const struct st_timectx *tc, const char *const *lines, const size_t *lens,
+                  size_t n, size_t *hits, int *second)
 {
+	/* ok[f] has bit i set when format f parses line i */
+	uint64_t ok[256];
+	if (n > DETECT_MAX)
+		n = DETECT_MAX;
 	int best = -1;
 	size_t best_hits = 0;
 	for (size_t f = 0; f < st_nformats; f++) {
+		ok[f] = 0;
 		size_t h = 0;
 		for (size_t i = 0; i < n; i++) {
 			struct st_draft d;
-			if (st_formats[f]->parse(tc, lines[i], lens[i], &d) == 0)
+			if (st_formats[f]->parse(tc, lines[i], lens[i], &d) == 0) {
+				ok[f] |= UINT64_C(1) << i;
 				h++;
+			}
 		}
 		if (h > best_hits) {
 			best_hits = h;
@@ -56,5 +66,23 @@ st_format_detect(const struct st_timectx *tc, const char *const *lines, const si
 	}
 	if (hits)
 		*hits = best_hits;
+	if (second) {
+		*second = -1;
+		size_t second_hits = 0;
+		for (size_t f = 0; best >= 0 && f < st_nformats; f++) {
+			size_t h = (size_t)__builtin_popcountll(ok[f] & ~ok[best]);
+			if ((int)f != best && h > second_hits) {
+				second_hits = h;
+				*second = (int)f;
+			}
+		}
+	}
 	return best;
+}
+
+int
+st_format_detect(const struct st_timectx *tc, const char *const *lines, const size_t *lens,
+                 size_t n, size_t *hits)
+{
+	return st_format_detect2(tc, lines, lens, n, hits, NULL);
 }

@@ -23,6 +23,7 @@ st_ingest_init(struct st_ingest *ig, struct st_store *st, unsigned src, const st
 	ig->src = src;
 	st_timectx_init(&ig->tc, tz, ref);
 	ig->format = -1;
+	ig->alt = -1;
 	ig->stats.first = ST_TIME_NONE;
 	ig->stats.last = ST_TIME_NONE;
 }
@@ -51,6 +52,17 @@ add_event(struct st_ingest *ig, const struct st_draft *d, const char *line, size
 	count_time(&ig->stats, d->ts);
 }
 
+/* Switch the source to format f (the old one becomes the alternative). */
+static void
+switch_to(struct st_ingest *ig, int f)
+{
+	if (ig->format >= 0) {
+		ig->stats.reprobes++;
+		ig->alt = ig->format;
+	}
+	ig->format = f;
+}
+
 /* Try every format on one line; switch to the first that reads it. */
 static bool
 reprobe(struct st_ingest *ig, const char *line, size_t n, struct st_draft *d)
@@ -59,12 +71,33 @@ reprobe(struct st_ingest *ig, const char *line, size_t n, struct st_draft *d)
 		if ((int)f == ig->format)
 			continue;
 		if (st_formats[f]->parse(&ig->tc, line, n, d) == 0) {
-			if (ig->format >= 0)
-				ig->stats.reprobes++;
-			ig->format = (int)f;
+			switch_to(ig, (int)f);
 			return true;
 		}
 	}
+	return false;
+}
+
+/*
+ * Could this line open with a time (or a format's own prefix)? A digit,
+ * '[', '{', '<', a month or weekday name, a klog letter and digit. Lines
+ * of a stack trace (tab, "at", "Caused by", "...") say no, so they never
+ * pay for trying every format.
+ */
+static bool
+looks_like_record(const char *s, size_t n)
+{
+	if (n < 3)
+		return false;
+	char c = s[0];
+	if ((c >= '0' && c <= '9') || c == '[' || c == '{' || c == '<')
+		return true;
+	if ((c == 'I' || c == 'W' || c == 'E' || c == 'F') && s[1] >= '0' && s[1] <= '9')
+		return true;
+	static const char names[] = "JanFebMarAprMayJunJulAugSepOctNovDecSunMonTueWedThuFriSat";
+	for (size_t i = 0; i < sizeof(names) - 1; i += 3)
+		if (s[0] == names[i] && s[1] == names[i + 1] && s[2] == names[i + 2])
+			return true;
 	return false;
 }
 
@@ -87,7 +120,11 @@ one_line(struct st_ingest *ig, const char *line, size_t n, bool truncated)
 	bool parsed = ig->format >= 0 && st_formats[ig->format]->parse(&ig->tc, line, n, &d) == 0;
 	if (parsed) {
 		ig->misses = 0;
-	} else if (++ig->misses >= ST_REPROBE_MISSES) {
+	} else if (ig->alt >= 0 && st_formats[ig->alt]->parse(&ig->tc, line, n, &d) == 0) {
+		/* a file that interleaves two formats: one parse, no search */
+		switch_to(ig, ig->alt);
+		parsed = true;
+	} else if (++ig->misses >= ST_REPROBE_MISSES || looks_like_record(line, n)) {
 		ig->misses = 0;
 		parsed = reprobe(ig, line, n, &d);
 	}
@@ -99,6 +136,8 @@ one_line(struct st_ingest *ig, const char *line, size_t n, bool truncated)
 				st_store_extend(ig->store, ig->src, line, 0);
 			if (st_store_extend(ig->store, ig->src, line, n) > 0 && !truncated)
 				ig->stats.truncated++;
+			if (truncated)
+				st_store_flag(ig->store, ig->src, ST_EV_TRUNCATED);
 			ig->stats.continuation++;
 			return;
 		}
@@ -124,7 +163,7 @@ probe(struct st_ingest *ig, const char *data, size_t len, bool eof)
 	while (n < ST_PROBE_LINES && pos < len) {
 		const char *nl = memchr(data + pos, '\n', len - pos);
 		size_t end = nl ? (size_t)(nl - data) : len;
-		if (nl == NULL && !eof && end - pos < ST_LINE_MAX)
+		if (nl == NULL && !eof && end - pos <= ST_LINE_MAX)
 			break; /* an unfinished line; an over-long one is used cut */
 		size_t l = end - pos;
 		if (l > 0 && data[pos + l - 1] == '\r')
@@ -139,10 +178,12 @@ probe(struct st_ingest *ig, const char *data, size_t len, bool eof)
 	}
 	/* Decide on 64 lines, or 64 KiB of them; a source whose first line is
 	 * longer than that waits until the line is cut (ST_LINE_MAX). */
-	if (!eof && (n == 0 ? len < ST_LINE_MAX : n < ST_PROBE_LINES && len < 64 * 1024))
+	if (!eof && (n == 0 ? len <= ST_LINE_MAX : n < ST_PROBE_LINES && len < 64 * 1024))
 		return false;
-	ig->format = st_format_detect(&ig->tc, lines, lens, n, NULL);
-	ig->probed = true;
+	ig->format = st_format_detect2(&ig->tc, lines, lens, n, NULL, &ig->alt);
+	/* Without a winner on a short sample (one cut line, say), look again
+	 * at the next data rather than reading the source as untimed. */
+	ig->probed = ig->format >= 0 || n >= ST_PROBE_LINES || eof;
 	return true;
 }
 
@@ -170,7 +211,7 @@ st_ingest_feed(struct st_ingest *ig, const char *data, size_t len, bool eof)
 		pos = end + 1;
 	}
 	size_t rest = len - pos;
-	if (rest >= ST_LINE_MAX) {
+	if (rest > ST_LINE_MAX) {
 		one_line(ig, data + pos, ST_LINE_MAX, true);
 		ig->skipping = !eof;
 		return len;

@@ -213,7 +213,8 @@ add_dir(struct st_sources *ss, const char *path, int depth)
 		names[n++] = st_xstrdup(e->d_name);
 	}
 	closedir(d);
-	qsort(names, n, sizeof(*names), name_cmp);
+	if (n > 1)
+		qsort(names, n, sizeof(*names), name_cmp);
 	size_t plen = strlen(path);
 	bool slash = plen > 0 && path[plen - 1] == '/';
 	for (size_t i = 0; i < n; i++) {

@@ -141,6 +141,8 @@ st_digits(const char *s, size_t n, size_t min, size_t max, int *out)
 {
 	size_t i = 0;
 	int v = 0;
+	if (max > 9)
+		max = 9; /* an int holds nine digits whatever they are */
 	while (i < n && i < max && s[i] >= '0' && s[i] <= '9') {
 		v = v * 10 + (s[i] - '0');
 		i++;

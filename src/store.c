@@ -237,7 +237,7 @@ mapped_holding(struct st_store *st, unsigned src, const char *text, size_t len)
 	if (bi == UINT32_MAX)
 		return NULL;
 	struct block *b = &st->blocks[bi];
-	if (!b->mapped || text < b->mem || text + len > b->mem + b->size)
+	if (!b->mapped || text < b->mem || text >= b->mem + b->size || text + len > b->mem + b->size)
 		return NULL;
 	return b;
 }
@@ -249,7 +249,8 @@ reserve(struct st_store *st, unsigned src, size_t len)
 	uint32_t bi = st->src[src].block;
 	if (bi != UINT32_MAX) {
 		struct block *b = &st->blocks[bi];
-		if (b->size - b->used >= len)
+		/* strictly more: even empty text needs an offset inside its block */
+		if (b->size - b->used > len)
 			return b;
 	}
 	return block_new(st, src, len);
@@ -348,6 +349,7 @@ st_store_extend(struct st_store *st, unsigned src, const char *text, size_t len)
 	struct rec *r = &st->recs[s->last_seq];
 	uint32_t old = loc_len(r->loc);
 	unsigned flags = (unsigned)(r->loc >> FLAG_SHIFT) & 3;
+	bool was_cut = flags & ST_EV_TRUNCATED;
 	size_t add = 1 + len, dropped = 0;
 	if (old + add > ST_TEXT_MAX) {
 		size_t room = ST_TEXT_MAX - old;
@@ -358,8 +360,10 @@ st_store_extend(struct st_store *st, unsigned src, const char *text, size_t len)
 	uint64_t off = loc_off(r->loc);
 	struct block *b = &st->blocks[st->pages[off >> PAGE_SHIFT]];
 	const char *evtext = b->mem + (off - b->base);
-	if (b->mapped && text >= evtext + old && text + len <= b->mem + b->size) {
-		/* in the mapping: the record runs on to the end of this line */
+	if (b->mapped && !was_cut && text >= evtext + old &&
+	    text + len <= b->mem + b->size) {
+		/* in the mapping: the record runs on to the end of this line (not
+		 * across the dropped tail of a cut line: that one is copied) */
 		size_t want = (size_t)(text + len - evtext);
 		if (want > ST_TEXT_MAX) {
 			dropped = want - ST_TEXT_MAX;
@@ -391,6 +395,14 @@ done:;
 	unsigned kind = (unsigned)(r->loc >> KIND_SHIFT) & 3;
 	r->loc = loc_pack(off, old + (uint32_t)add, level, kind, flags);
 	return dropped;
+}
+
+void
+st_store_flag(struct st_store *st, unsigned src, unsigned flags)
+{
+	struct source *s = &st->src[src];
+	if (s->last_seq != UINT32_MAX)
+		st->recs[s->last_seq].loc |= (uint64_t)(flags & 3) << FLAG_SHIFT;
 }
 
 size_t

@@ -111,6 +111,8 @@ st_buf_grow(struct st_buf *b, size_t extra)
 void
 st_buf_add(struct st_buf *b, const void *s, size_t n)
 {
+	if (n == 0)
+		return;
 	st_buf_grow(b, n);
 	memcpy(b->p + b->len, s, n);
 	b->len += n;

@@ -51,9 +51,17 @@ int st_format_find(const char *name);
  * Pick the format for a source from its first lines (n lines at lines[i]
  * with lengths lens[i]). Returns the registry index of the format that
  * parses the most lines (at least one), or -1 when none parses any; *hits
- * gets that format's count.
+ * (if not NULL) gets that format's count.
  */
 int st_format_detect(const struct st_timectx *tc, const char *const *lines,
                      const size_t *lens, size_t n, size_t *hits);
+
+/*
+ * The same, also giving in *second the runner-up: the format that parses
+ * the most of the lines the winner does not (-1 if none), which is what a
+ * file interleaving two formats needs.
+ */
+int st_format_detect2(const struct st_timectx *tc, const char *const *lines,
+                      const size_t *lens, size_t n, size_t *hits, int *second);
 
 #endif

@@ -34,7 +34,7 @@ struct st_ingest_stats {
 	uint64_t untimed;      /* events without one */
 	uint64_t continuation; /* lines joined to the record before them */
 	uint64_t truncated;    /* lines cut at ST_LINE_MAX or ST_TEXT_MAX */
-	uint64_t reprobes;     /* format changes after the first lock */
+	uint64_t reprobes;     /* format switches after the first lock */
 	st_time first, last;   /* earliest and latest event time */
 };
 
@@ -43,6 +43,7 @@ struct st_ingest {
 	unsigned src;
 	struct st_timectx tc;
 	int format;        /* locked format, -1 while none */
+	int alt;           /* the runner-up or previous format, tried on a miss */
 	bool probed;
 	bool in_record;    /* the newest event can take continuation lines */
 	bool skipping;     /* inside the dropped tail of an over-long line */
@@ -61,7 +62,7 @@ void st_ingest_init(struct st_ingest *ig, struct st_store *st, unsigned src,
  * were used; the caller keeps the rest and passes it again with more. At
  * eof everything is used. Before the format is known it may use nothing
  * until it has enough lines to decide (at most 64 KiB are needed).
- * A caller whose unused rest reaches ST_LINE_MAX must call again with
+ * A caller whose unused rest exceeds ST_LINE_MAX must call again with
  * that full rest: the line is then cut and its tail skipped.
  */
 size_t st_ingest_feed(struct st_ingest *ig, const char *data, size_t len, bool eof);

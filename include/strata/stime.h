@@ -97,8 +97,9 @@ size_t st_parse_iso(const char *s, size_t n, struct st_civil *c, bool allow_date
 int st_parse_user_time(const char *s, const struct st_tz *tz, st_time *out);
 
 /*
- * Read up to `max` digits (at least `min`) as a number. Returns the count
- * consumed or 0 when fewer than min digits are there.
+ * Read up to `max` digits (at least `min`; max is capped at 9 so the
+ * number fits an int) as a number. Returns the count consumed or 0 when
+ * fewer than min digits are there.
  */
 size_t st_digits(const char *s, size_t n, size_t min, size_t max, int *out);
 

@@ -62,6 +62,9 @@ uint32_t st_store_append(struct st_store *st, unsigned src, uint32_t line,
 size_t st_store_extend(struct st_store *st, unsigned src, const char *text,
                        size_t len);
 
+/* Add flags (ST_EV_*) to the newest event of source src. */
+void st_store_flag(struct st_store *st, unsigned src, unsigned flags);
+
 /*
  * Give the store a read-only mapping of source src's file (from mmap). It
  * becomes the source's current block: events appended from then on whose
