@@ -1,0 +1,517 @@
+#!/bin/sh
+# e2e.sh: end-to-end tests of the real strata binary.
+#
+#   sh tests/e2e.sh BUILD/strata SOURCE_DIR
+#
+# Each check prints "FAIL: ..." when it fails; at the end the script prints
+# "N passed, N failed" and exits non-zero if anything failed. Every run of
+# strata is also checked for crashes (status >= 128) and for sanitizer
+# reports on stderr, which matter when the binary is built with
+# -DSTRATA_SANITIZE=ON (UBSan exits 1, so the status alone does not tell).
+# JSON is checked with python3.
+
+BIN=$1
+SRC=$2
+if [ ! -x "$BIN" ] || [ ! -d "$SRC/fixtures/incidents" ]; then
+	echo "usage: e2e.sh STRATA_BINARY SOURCE_DIR" >&2
+	exit 2
+fi
+case $BIN in /*) ;; *) BIN=$(pwd)/$BIN ;; esac
+command -v python3 >/dev/null 2>&1 || { echo "e2e.sh needs python3" >&2; exit 2; }
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/strata-e2e.XXXXXX") || exit 2
+trap 'chmod -R u+rwx "$T" 2>/dev/null; rm -rf "$T"' EXIT
+trap 'exit 2' INT TERM
+KEEP=$(pwd) # inputs of failed garbage runs are kept here
+
+PASS=0
+FAIL=0
+pass() { PASS=$((PASS + 1)); }
+fail() {
+	FAIL=$((FAIL + 1))
+	echo "FAIL: $*"
+}
+# check DESCRIPTION COMMAND...: passes when the command succeeds
+check() {
+	_desc=$1
+	shift
+	if "$@"; then pass; else fail "$_desc"; fi
+}
+
+# Run strata: stdout in $OUT, stderr in $ERR, status in $RC. The input of
+# st (stdin) is given by the caller's redirection.
+OUT=$T/out
+ERR=$T/err
+sanitized() {
+	if [ "$RC" -ge 128 ]; then
+		fail "strata $1: died with status $RC"
+		sed 's/^/    /' "$ERR" | head -20
+		return
+	fi
+	if grep -q -E 'runtime error:|Sanitizer|AddressSanitizer|LeakSanitizer' "$ERR"; then
+		fail "strata $1: sanitizer report"
+		grep -E 'runtime error:|ERROR: |SUMMARY' "$ERR" | head -10 | sed 's/^/    /'
+	fi
+}
+st() {
+	"$BIN" "$@" >"$OUT" 2>"$ERR"
+	RC=$?
+	sanitized "$*"
+}
+status_is() { [ "$RC" -eq "$1" ]; }
+err_has() { grep -q -F -e "$1" "$ERR"; }
+out_has() { grep -q -F -e "$1" "$OUT"; }
+err_empty() { [ ! -s "$ERR" ]; }
+
+# ---- the JSON checks, in python
+cat >"$T/chk.py" <<'PY'
+import json, re, sys
+
+KEYS = ["ts", "source", "line", "kind", "level", "format", "text"]
+LEVELS = [None, "trace", "debug", "info", "notice", "warn", "error", "fatal"]
+
+def events(path):
+    out = []
+    with open(path, "rb") as f:
+        for n, raw in enumerate(f, 1):
+            try:
+                line = raw.decode("utf-8")  # strict: valid UTF-8 only
+                ev = json.loads(line)
+            except Exception as e:
+                sys.exit("line %d is not valid JSON in UTF-8 (%s): %r" % (n, e, raw[:200]))
+            if not isinstance(ev, dict) or list(ev.keys()) != KEYS:
+                sys.exit("line %d: keys %s, want %s" % (n, list(ev) if isinstance(ev, dict) else ev, KEYS))
+            if ev["level"] not in LEVELS or ev["kind"] not in ("log", "change", "metric"):
+                sys.exit("line %d: bad level or kind: %r" % (n, raw[:200]))
+            if not isinstance(ev["line"], int) or ev["line"] < 1:
+                sys.exit("line %d: bad line number" % n)
+            out.append(ev)
+    return out
+
+def main():
+    cmd, args = sys.argv[1], sys.argv[2:]
+    if cmd == "jsonl":          # FILE [MIN_EVENTS]
+        evs = events(args[0])
+        if len(args) > 1 and len(evs) < int(args[1]):
+            sys.exit("%d events, want at least %s" % (len(evs), args[1]))
+    elif cmd == "order":        # FILE: untimed first, then non-decreasing times
+        evs = events(args[0])
+        seen_timed = False
+        prev = None
+        for i, ev in enumerate(evs):
+            if ev["ts"] is None:
+                if seen_timed:
+                    sys.exit("event %d is untimed after timed events" % (i + 1))
+                continue
+            seen_timed = True
+            if prev is not None and ev["ts"] < prev:
+                sys.exit("event %d: %s after %s" % (i + 1, ev["ts"], prev))
+            prev = ev["ts"]
+        if not seen_timed:
+            sys.exit("no timed events")
+    elif cmd == "has":          # FILE TS SUBSTRING [LEVEL [FORMAT]]
+        evs = events(args[0])
+        hits = [e for e in evs if e["ts"] == (args[1] or None) and args[2] in e["text"]]
+        if not hits:
+            near = [e for e in evs if args[2] in e["text"]]
+            sys.exit("no event at %s with %r (with the text: %s)"
+                     % (args[1], args[2], [e["ts"] for e in near]))
+        if len(args) > 3 and hits[0]["level"] != (args[3] if args[3] != "null" else None):
+            sys.exit("level %s, want %s" % (hits[0]["level"], args[3]))
+        if len(args) > 4 and hits[0]["format"] != args[4]:
+            sys.exit("format %s, want %s" % (hits[0]["format"], args[4]))
+    elif cmd == "before":       # FILE TS1 SUB1 TS2: the event (TS1, SUB1) precedes every event at TS2
+        evs = events(args[0])
+        a = [i for i, e in enumerate(evs) if e["ts"] == args[1] and args[2] in e["text"]]
+        b = [i for i, e in enumerate(evs) if e["ts"] == args[3]]
+        if not a or not b:
+            sys.exit("missing events (%d, %d)" % (len(a), len(b)))
+        if a[0] > min(b):
+            sys.exit("event at %s printed after one at %s" % (args[1], args[3]))
+    elif cmd == "count":        # FILE N
+        n = len(events(args[0]))
+        if n != int(args[1]):
+            sys.exit("%d events, want %s" % (n, args[1]))
+    elif cmd == "get":          # FILE INDEX KEY: print a field (index from 0, -1 = last)
+        v = events(args[0])[int(args[1])][args[2]]
+        print(len(v) if args[2] == "text" and len(args) > 3 else v)
+    elif cmd == "filtered":     # FULL FILTERED since|until|level|regex VALUE
+        full, got = events(args[0]), events(args[1])
+        kind, v = args[2], args[3]
+        if kind == "since":
+            want = [e for e in full if e["ts"] is not None and e["ts"] >= v]
+        elif kind == "until":
+            want = [e for e in full if e["ts"] is not None and e["ts"] <= v]
+        elif kind == "level":
+            want = [e for e in full if e["level"] is not None and LEVELS.index(e["level"]) >= LEVELS.index(v)]
+        elif kind == "regex":
+            want = [e for e in full if re.search(v, e["text"])]
+        else:
+            sys.exit("bad filter kind")
+        if got != want:
+            sys.exit("%s %s: %d events, want %d" % (kind, v, len(got), len(want)))
+        if not want or len(want) == len(full):
+            sys.exit("%s %s: the filter should narrow the output (%d of %d)" % (kind, v, len(want), len(full)))
+    elif cmd == "same":         # A B: the same events, the source field aside
+        a, b = events(args[0]), events(args[1])
+        strip = lambda evs: [{k: v for k, v in e.items() if k != "source"} for e in evs]
+        if strip(a) != strip(b):
+            for i, (x, y) in enumerate(zip(strip(a), strip(b))):
+                if x == y:
+                    continue
+                keys = [k for k in x if x[k] != y[k]]
+                msg = "event %d differs in %s" % (i + 1, keys)
+                if "text" in keys:
+                    tx, ty = x["text"], y["text"]
+                    j = next((j for j in range(min(len(tx), len(ty))) if tx[j] != ty[j]), min(len(tx), len(ty)))
+                    msg += ": texts of %d and %d chars part at %d: %r vs %r" % (
+                        len(tx), len(ty), j, tx[max(0, j - 20):j + 40], ty[max(0, j - 20):j + 40])
+                sys.exit(msg)
+            sys.exit("%d events vs %d" % (len(a), len(b)))
+    elif cmd == "sources":      # FILE SOURCE...: the sources in order of first appearance
+        evs = events(args[0])
+        order = []
+        for e in evs:
+            if e["source"] not in order:
+                order.append(e["source"])
+        if order != args[1:]:
+            sys.exit("sources %s, want %s" % (order, args[1:]))
+    elif cmd == "stats":        # FILE: one JSON document, totals that add up
+        with open(args[0], "rb") as f:
+            data = f.read().decode("utf-8")
+        try:
+            doc = json.loads(data)
+        except Exception as e:
+            sys.exit("not one JSON document: %s" % e)
+        srcs, tot = doc["sources"], doc["total"]
+        for key in ("lines", "events", "timed", "untimed", "blank", "continuation", "truncated"):
+            if sum(s[key] for s in srcs) != tot[key]:
+                sys.exit("total %s is %d, the sources add up to %d" % (key, tot[key], sum(s[key] for s in srcs)))
+        for s in srcs:
+            if "error" not in s and s["lines"] != s["blank"] + s["events"] + s["continuation"]:
+                sys.exit("%s: lines %d != blank + events + continuation" % (s["source"], s["lines"]))
+            if s["events"] != s["timed"] + s["untimed"]:
+                sys.exit("%s: events != timed + untimed" % s["source"])
+        if len(args) > 1 and tot["events"] != int(args[1]):
+            sys.exit("total events %d, want %s" % (tot["events"], args[1]))
+    elif cmd == "statfield":    # FILE SOURCE_INDEX KEY: print a per-source field (-1: total)
+        with open(args[0]) as f:
+            doc = json.load(f)
+        i = int(args[1])
+        print((doc["total"] if i < 0 else doc["sources"][i])[args[2]])
+    elif cmd == "plain":        # FILE: text output that is safe on a terminal
+        with open(args[0], "rb") as f:
+            data = f.read()
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as e:
+            sys.exit("text output is not valid UTF-8: %s" % e)
+        bad = [c for c in text if (ord(c) < 0x20 and c not in "\n\t") or ord(c) == 0x7f]
+        if bad:
+            sys.exit("text output holds raw control characters: %r" % bad[:10])
+    else:
+        sys.exit("bad command " + cmd)
+
+main()
+PY
+py() { python3 "$T/chk.py" "$@"; }
+
+# ---- 1. the incident fixtures as JSON
+cd "$SRC" || exit 2
+st print --output json fixtures/incidents/*/
+check "fixtures: exit status 0 (got $RC)" status_is 0
+check "fixtures: nothing on stderr" err_empty
+check "fixtures: every line is JSON with the seven keys" py jsonl "$OUT" 100
+check "fixtures: untimed first, then times in order" py order "$OUT"
+cp "$OUT" "$T/fixtures.json"
+check "fixtures: ConfigMap replaced at 05:59:58" \
+	py has "$OUT" 2024-12-08T05:59:58.000000Z "ConfigMap analytics-config replaced" null bracket
+check "fixtures: exit status 126 at 02:00:03" py has "$OUT" 2024-10-02T02:00:03.000000Z "status=126" null iso8601
+check "fixtures: Redis fork failure at 14:38:41.003" \
+	py has "$OUT" 2024-09-12T14:38:41.003000Z "Can't save in background" warn redis
+check "fixtures: stale reads at 03:22:18" py has "$OUT" 2024-12-15T03:22:18.000000Z "discarding stale reads" warn bracket
+check "fixtures: refused query at 14:21:58" py has "$OUT" 2024-12-18T14:21:58.000000Z "10.0.50.11:5432 refused" error bracket
+check "fixtures: etcd leadership transfer" py has "$OUT" 2024-12-15T03:22:14.000000Z "leadership transferred" warn json
+check "fixtures: logfmt warning" py has "$OUT" 2024-09-12T14:38:18.000000Z "session store slow" warn logfmt
+check "fixtures: terraform still creating at 09:00:01" py has "$OUT" 2024-12-15T09:00:01.000000Z "[45m elapsed]"
+check "fixtures: the refused query (14:21:58) comes before the health checks (14:22:03)" \
+	py before "$OUT" 2024-12-18T14:21:58.000000Z "10.0.50.11:5432 refused" 2024-12-18T14:22:03.000000Z
+check "fixtures: untimed metric lines are present" py has "$OUT" "" "redis_memory_used_bytes"
+
+st stats -o json fixtures/incidents/*/
+check "stats: exit status 0" status_is 0
+check "stats -o json: one JSON document whose totals add up" py stats "$OUT"
+NEV=$(python3 -c 'import sys; print(sum(1 for _ in open(sys.argv[1])))' "$T/fixtures.json")
+check "stats: total events ($NEV) match print" py stats "$OUT" "$NEV"
+
+st print fixtures/incidents/dr-not-ready
+check "text output: exit status 0" status_is 0
+check "text output: the time column" out_has "2024-12-18T14:21:58.000Z"
+check "text output: the level column" out_has "ERROR   [2024-12-18T14:21:58Z]"
+
+# the same fixtures read from standard input (a pipe: copied, not mapped)
+st print -o json fixtures/incidents/dr-not-ready/api-server.log
+cp "$OUT" "$T/file.json"
+cat fixtures/incidents/dr-not-ready/api-server.log | "$BIN" print -o json - >"$OUT" 2>"$ERR"
+RC=$?
+sanitized "print -o json - (pipe)"
+check "stdin pipe: the same events as the file" py same "$T/file.json" "$OUT"
+
+# ---- 2. sources that cannot be read
+printf '2024-01-01T00:00:00Z good line\n' >"$T/good.log"
+st print -o json "$T/good.log" "$T/missing.log"
+check "missing file: exit status 1 (got $RC)" status_is 1
+check "missing file: stderr names it" err_has "$T/missing.log"
+check "missing file: the good file is printed" py has "$OUT" 2024-01-01T00:00:00.000000Z "good line"
+
+st stats -o json "$T/good.log" "$T/missing.log"
+check "missing file: stats exit status 1" status_is 1
+check "missing file: stats is still one JSON document" py stats "$OUT"
+
+if [ "$(id -u)" -ne 0 ]; then
+	printf '2024-01-01T00:00:00Z secret\n' >"$T/unreadable.log"
+	chmod 000 "$T/unreadable.log"
+	st print -o json "$T/good.log" "$T/unreadable.log"
+	check "unreadable file: exit status 1 (got $RC)" status_is 1
+	check "unreadable file: stderr names it" err_has "$T/unreadable.log"
+	check "unreadable file: the good file is printed" py has "$OUT" 2024-01-01T00:00:00.000000Z "good line"
+	chmod 600 "$T/unreadable.log"
+else
+	echo "skip: unreadable file (running as root, which reads anything)"
+fi
+
+mkdir -p "$T/dir/sub" "$T/empty"
+printf '2024-01-01T00:00:02Z in a\n' >"$T/dir/a.log"
+printf '2024-01-01T00:00:01Z in b\n' >"$T/dir/sub/b.log"
+printf '2024-01-01T00:00:03Z hidden\n' >"$T/dir/.hidden.log"
+printf '2024-01-01T00:00:04Z readme\n' >"$T/dir/README.md"
+st print -o json "$T/dir"
+check "directory: exit status 0" status_is 0
+check "directory: its files are read" py count "$OUT" 2
+check "directory: a nested file" py has "$OUT" 2024-01-01T00:00:01.000000Z "in b"
+check "directory: source paths under it" py sources "$OUT" "$T/dir/sub/b.log" "$T/dir/a.log"
+check "directory: hidden and README files skipped" sh -c '! grep -q -e hidden -e readme "$1"' sh "$OUT"
+st print -o json "$T/empty"
+check "empty directory: stderr says so" err_has "no files in this directory"
+check "empty directory: exit status 0 (got $RC)" status_is 0
+
+# ---- 3. binary garbage and invalid UTF-8
+head -c 100000 /dev/urandom >"$T/garbage.bin"
+python3 -c '
+import random, sys
+r = random.Random(1234)
+sys.stdout.buffer.write(bytes(r.randrange(256) for _ in range(100000)))' >"$T/garbage-fixed.bin"
+for g in garbage.bin garbage-fixed.bin; do
+	FAIL0=$FAIL
+	st print -o json "$T/$g"
+	RCJ=$RC
+	check "$g: JSON run exits 0 or 1 (got $RCJ)" test "$RCJ" -le 1
+	check "$g: JSON output is valid JSON in UTF-8" py jsonl "$OUT" 1
+	st print --color never "$T/$g"
+	check "$g: text run exits 0 or 1 (got $RC)" test "$RC" -le 1
+	check "$g: text output shows \\x escapes" out_has '\x'
+	check "$g: no raw control bytes in text output" py plain "$OUT"
+	cat "$T/$g" | "$BIN" print -o json - >"$OUT" 2>"$ERR"
+	RC=$?
+	sanitized "print -o json - <$g"
+	check "$g through a pipe: valid JSON" py jsonl "$OUT" 1
+	st stats -o json "$T/$g"
+	check "$g: stats is one JSON document" py stats "$OUT"
+	if [ "$FAIL" -gt "$FAIL0" ] && cp "$T/$g" "$KEEP/e2e-$g" 2>/dev/null; then
+		echo "    (the input is kept as $KEEP/e2e-$g)"
+	fi
+done
+
+printf '2024-01-01T00:00:00Z bad \377 byte, overlong \300\200, surrogate \355\240\200, cut \344\270\n2024-01-01T00:00:01Z ok caf\303\251 \344\270\226\347\225\214 \360\237\230\200\n2024-01-01T00:00:02Z esc \033[31m red, nul \000 end\n' >"$T/utf8.log"
+st print -o json "$T/utf8.log"
+check "invalid UTF-8: exit status 0" status_is 0
+check "invalid UTF-8: valid JSON in UTF-8" py jsonl "$OUT" 3
+check "invalid UTF-8: \\xff escaped in JSON" out_has 'bad \\xff byte, overlong \\xc0\\x80, surrogate \\xed\\xa0\\x80, cut \\xe4\\xb8'
+check "invalid UTF-8: valid UTF-8 kept in JSON" py has "$OUT" 2024-01-01T00:00:01.000000Z "ok café 世界 😀"
+check "invalid UTF-8: control bytes as \\u00HH in JSON" out_has 'esc \u001b[31m red, nul \u0000 end'
+st print --color never "$T/utf8.log"
+check "invalid UTF-8: \\xHH in text" out_has 'bad \xff byte, overlong \xc0\x80, surrogate \xed\xa0\x80, cut \xe4\xb8'
+check "invalid UTF-8: UTF-8 kept in text" out_has 'ok café 世界 😀'
+check "invalid UTF-8: escape and NUL as \\xHH in text" out_has 'esc \x1b[31m red, nul \x00 end'
+check "invalid UTF-8: no raw control bytes in text" py plain "$OUT"
+
+# ---- 4. long lines
+python3 -c '
+import sys
+sys.stdout.write("x" * (2 << 20) + "\n2024-01-01T00:00:01Z next line\n")' >"$T/long.log"
+st print -o json "$T/long.log"
+check "long line: exit status 0" status_is 0
+check "long line: cut to 1048576 bytes" test "$(py get "$OUT" 0 text len)" = 1048576
+check "long line: the next line is present, with its time" \
+	py has "$OUT" 2024-01-01T00:00:01.000000Z "next line"
+st stats -o json "$T/long.log"
+check "long line: stats counts 1 truncated" test "$(py statfield "$OUT" 0 truncated)" = 1
+st print --color never "$T/long.log"
+check "long line: text output marks it [truncated]" out_has "[truncated]"
+cat "$T/long.log" | "$BIN" print -o json - >"$OUT" 2>"$ERR"
+RC=$?
+sanitized "print -o json - <long.log"
+check "long line through a pipe: cut to 1048576 bytes" test "$(py get "$OUT" 0 text len)" = 1048576
+check "long line through a pipe: the next line has its time" \
+	py has "$OUT" 2024-01-01T00:00:01.000000Z "next line"
+
+# a long continuation line: the record is flagged, the lines after it kept
+python3 -c '
+import sys
+sys.stdout.write("2024-01-01T00:00:00Z ERROR first\n\tat " + "x" * (2 << 20) + "\n\tat end of trace\n2024-01-01T00:00:01Z next line\n")' >"$T/longcont.log"
+st print --color never "$T/longcont.log"
+check "long continuation line: text output marks the record [truncated]" out_has "[truncated]"
+st print -o json "$T/longcont.log"
+check "long continuation line: the line after it stays in the record" \
+	py has "$OUT" 2024-01-01T00:00:00.000000Z "at end of trace"
+cp "$OUT" "$T/longcont-file.json"
+cat "$T/longcont.log" | "$BIN" print -o json - >"$OUT" 2>"$ERR"
+RC=$?
+sanitized "print -o json - <longcont.log"
+check "long continuation line: a file and a pipe give the same events" py same "$T/longcont-file.json" "$OUT"
+
+# a line of exactly 1 MiB is not cut
+python3 -c '
+import sys
+sys.stdout.write("2024-01-01T00:00:00Z " + "y" * ((1 << 20) - 21) + "\n2024-01-01T00:00:01Z next line\n")' >"$T/exact.log"
+st stats -o json "$T/exact.log"
+check "1 MiB line from a file: not counted as truncated" test "$(py statfield "$OUT" 0 truncated)" = 0
+cat "$T/exact.log" | "$BIN" stats -o json - >"$OUT" 2>"$ERR"
+RC=$?
+sanitized "stats -o json - <exact.log"
+check "1 MiB line through a pipe: not counted as truncated" test "$(py statfield "$OUT" 0 truncated)" = 0
+
+# CRLF and blank lines: a file and a pipe agree
+printf '2024-01-01T00:00:00Z ERROR boom\r\n\tat a\r\n\r\n\tat b\r\n2024-01-01T00:00:01Z ok\r\n\r\n' >"$T/crlf.log"
+st print -o json "$T/crlf.log"
+cp "$OUT" "$T/crlf-file.json"
+check "CRLF: the record keeps its lines, without CR" \
+	py has "$OUT" 2024-01-01T00:00:00.000000Z "2024-01-01T00:00:00Z ERROR boom
+	at a
+
+	at b"
+cat "$T/crlf.log" | "$BIN" print -o json - >"$OUT" 2>"$ERR"
+RC=$?
+check "CRLF: a file and a pipe give the same events" py same "$T/crlf-file.json" "$OUT"
+st print --color never "$T/crlf.log"
+check "CRLF: no CR in text output" py plain "$OUT"
+
+# ---- 5. standard input
+printf '2024-01-01T00:00:00Z a\n' | "$BIN" print -o json - >"$OUT" 2>"$ERR"
+RC=$?
+sanitized "print -o json - (printf)"
+check "stdin: exit status 0" status_is 0
+check "stdin: source is -" test "$(py get "$OUT" 0 source)" = "-"
+check "stdin: the event" py has "$OUT" 2024-01-01T00:00:00.000000Z "a"
+"$BIN" print -o json - <"$T/good.log" >"$OUT" 2>"$ERR"
+RC=$?
+sanitized "print -o json - <file"
+check "stdin from a file: source is -" test "$(py get "$OUT" 0 source)" = "-"
+check "stdin from a file: the event" py has "$OUT" 2024-01-01T00:00:00.000000Z "good line"
+"$BIN" print -o json - <&- >"$OUT" 2>"$ERR"
+RC=$?
+sanitized "print - <&-"
+check "closed stdin: exit status 1 (got $RC)" status_is 1
+check "closed stdin: stderr says so" err_has "standard input"
+
+# ---- 6. filters, zones and usage errors
+D=fixtures/incidents
+st print -o json "$D"/*/
+cp "$OUT" "$T/all.json"
+st print -o json --since 2024-12-08T00:00:00Z "$D"/*/
+check "--since narrows to events at or after it" py filtered "$T/all.json" "$OUT" since 2024-12-08T00:00:00.000000Z
+st print -o json --until 2024-10-02T02:00:03Z "$D"/*/
+check "--until narrows to events at or before it" py filtered "$T/all.json" "$OUT" until 2024-10-02T02:00:03.000000Z
+st print -o json --since 1727830803 "$D"/*/
+check "--since takes epoch seconds" py filtered "$T/all.json" "$OUT" since 2024-10-02T01:00:03.000000Z
+st print -o json --level warn "$D"/*/
+check "--level warn keeps warn and above" py filtered "$T/all.json" "$OUT" level warn
+st print -o json -l ERROR "$D"/*/
+check "-l ERROR keeps error and above" py filtered "$T/all.json" "$OUT" level error
+st print -o json -e 'OOMKilled|fork' "$D"/*/
+check "-e keeps matching events" py filtered "$T/all.json" "$OUT" regex 'OOMKilled|fork'
+st print -o json --since 2024-12-08T00:00:00Z --until 2024-12-10T06:00:05Z "$D/job-succeeded-wrong"
+check "--since and --until together (both bounds included)" py count "$OUT" 5
+
+printf '2024-07-01 12:00:00 x\n2024-01-15 12:00:00 y\n2024-07-01T12:00:00Z z\n' >"$T/zoneless.log"
+st print -o json --assume-tz Europe/Berlin "$T/zoneless.log"
+check "--assume-tz Europe/Berlin: summer" py has "$OUT" 2024-07-01T10:00:00.000000Z "x"
+check "--assume-tz Europe/Berlin: winter" py has "$OUT" 2024-01-15T11:00:00.000000Z "y"
+check "--assume-tz: a stamp with a zone keeps it" py has "$OUT" 2024-07-01T12:00:00.000000Z "z"
+st print -o json --assume-tz +05:30 "$T/zoneless.log"
+check "--assume-tz +05:30" py has "$OUT" 2024-07-01T06:30:00.000000Z "x"
+st print -o json --assume-tz Europe/Berlin --since 2024-07-01T12:30:00 "$T/zoneless.log"
+check "--since without a zone is read in --assume-tz (10:30Z: one event)" py count "$OUT" 1
+
+st print --assume-tz Mars/Olympus "$T/good.log"
+check "bad zone: exit status 2 (got $RC)" status_is 2
+check "bad zone: stderr names it" err_has "Mars/Olympus"
+check "bad zone: nothing printed" test ! -s "$OUT"
+st print --assume-tz ../../etc/passwd "$T/good.log"
+check "zone path outside the zone directory: exit status 2" status_is 2
+st print --since yesterday "$T/good.log"
+check "bad --since: exit status 2 (got $RC)" status_is 2
+check "bad --since: stderr names it" err_has "yesterday"
+st print --until 2024-13-01 "$T/good.log"
+check "bad --until: exit status 2" status_is 2
+st print -e '(' "$T/good.log"
+check "bad -e pattern: exit status 2 (got $RC)" status_is 2
+check "bad -e pattern: a message" err_has "-e"
+st print --frobnicate "$T/good.log"
+check "unknown option: exit status 2 (got $RC)" status_is 2
+check "unknown option: a message" test -s "$ERR"
+st print -l loud "$T/good.log"
+check "bad level: exit status 2" status_is 2
+check "bad level: stderr names it" err_has "loud"
+st print -o yaml "$T/good.log"
+check "bad output format: exit status 2" status_is 2
+st print
+check "no sources: exit status 2" status_is 2
+check "no sources: a message" err_has "no sources"
+st --color sometimes "$T/good.log"
+check "bad --color: exit status 2" status_is 2
+
+# ---- 7. stats, version, help
+st stats -o json "$D/session-store-dying"
+check "stats -o json: exit status 0" status_is 0
+check "stats -o json: one JSON document" py stats "$OUT"
+check "stats -o json: per-source lines" test "$(py statfield "$OUT" 0 lines)" -gt 0
+check "stats -o json: a total" test "$(py statfield "$OUT" -1 events)" -gt 0
+st stats "$D/session-store-dying"
+check "stats text: exit status 0" status_is 0
+check "stats text: a total row" out_has "total"
+check "stats text: the formats" out_has "logfmt"
+st --version
+check "--version: exit status 0" status_is 0
+check "--version: prints the version" out_has "strata "
+st -V
+check "-V: exit status 0" status_is 0
+st --help
+check "--help: exit status 0" status_is 0
+check "--help: the usage" out_has "usage: strata"
+st help
+check "help command: exit status 0" status_is 0
+
+# ---- 8. years, order of equal times, output errors
+printf 'Dec 31 23:59:59 h p: x\nJan  1 00:00:01 h p: y\n' >"$T/yearless.log"
+touch -d 2025-01-02T00:00:00Z "$T/yearless.log"
+st print -o json "$T/yearless.log"
+check "year-less: December read in January is last year" py has "$OUT" 2024-12-31T23:59:59.000000Z "x" null syslog
+check "year-less: January is this year" py has "$OUT" 2025-01-01T00:00:01.000000Z "y"
+
+printf '2024-01-01T00:00:00Z from b 1\n2024-01-01T00:00:00Z from b 2\n' >"$T/b.log"
+printf '2024-01-01T00:00:00Z from a\n' >"$T/a.log"
+st print -o json "$T/b.log" "$T/a.log"
+check "equal times: sources in command-line order" py sources "$OUT" "$T/b.log" "$T/a.log"
+check "equal times: file order within a source" test "$(py get "$OUT" 1 text)" = "2024-01-01T00:00:00Z from b 2"
+
+if [ -w /dev/full ]; then
+	"$BIN" print "$T/good.log" >/dev/full 2>"$ERR"
+	RC=$?
+	sanitized "print >/dev/full"
+	check "unwritable output: exit status 1 (got $RC)" status_is 1
+	check "unwritable output: a message" err_has "cannot write"
+fi
+
+echo "$PASS passed, $FAIL failed"
+[ "$FAIL" -eq 0 ]
