@@ -208,6 +208,13 @@ main(int argc, char **argv)
 		fprintf(stderr, "strata: cannot write the output\n");
 		status = 1;
 	}
+	if (st_run_pages_lost() > 0) {
+		fprintf(stderr,
+		        "strata: %lu page%s of text lost: a file shrank while strata was using it "
+		        "(that text shows as \\x00 bytes)\n",
+		        st_run_pages_lost(), st_run_pages_lost() == 1 ? "" : "s");
+		status = 1;
+	}
 	if (re.code) {
 		pcre2_match_data_free(re.md);
 		pcre2_code_free(re.code);

@@ -3,6 +3,7 @@
  */
 #include <string.h>
 
+#include "mapguard.h"
 #include "strata/run.h"
 #include "strata/util.h"
 
@@ -41,6 +42,12 @@ st_run_replay(struct st_run *r)
 	size_t n;
 	st_store_order(r->store, &n);
 	r->seconds = (double)(uv_hrtime() - t0) / 1e9;
+}
+
+unsigned long
+st_run_pages_lost(void)
+{
+	return st_mapguard_hits();
 }
 
 void

@@ -14,11 +14,10 @@
  * A mapped file that shrinks while we read it (truncated in place) would
  * raise SIGBUS past its new end. Each slice checks the size first and stops
  * at the new end with a message; for the race between that check and the
- * access, a SIGBUS handler maps a zero page over the missing page, so the
- * run carries on and the message still names the file.
+ * access (and for text read later), the store's mappings are guarded
+ * (mapguard.c), so the run carries on and the message names the file.
  */
 #include <fcntl.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,69 +25,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "mapguard.h"
 #include "source-int.h"
 
 #define ST_MAP_SLICE (4u << 20)
-#define MAPS_MAX 64
-
-/* Live mappings, for the SIGBUS handler (written only on the loop thread
- * while no parsing runs, read by the handler on the same thread). */
-static struct {
-	const char *start, *end;
-} live_maps[MAPS_MAX];
-static volatile sig_atomic_t sigbus_hits;
-
-static void
-on_sigbus(int sig, siginfo_t *si, void *uctx)
-{
-	(void)uctx;
-	const char *a = si->si_addr;
-	for (int i = 0; i < MAPS_MAX; i++) {
-		if (a >= live_maps[i].start && a < live_maps[i].end) {
-			long pg = sysconf(_SC_PAGESIZE);
-			void *page = (void *)((uintptr_t)a & ~(uintptr_t)(pg - 1));
-			if (mmap(page, (size_t)pg, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) !=
-			    MAP_FAILED) {
-				sigbus_hits++;
-				return;
-			}
-			break;
-		}
-	}
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
-
-static int
-track_map(const char *p, size_t n)
-{
-	static bool installed;
-	if (!installed) {
-		struct sigaction sa;
-		memset(&sa, 0, sizeof(sa));
-		sa.sa_sigaction = on_sigbus;
-		sa.sa_flags = SA_SIGINFO;
-		sigemptyset(&sa.sa_mask);
-		sigaction(SIGBUS, &sa, NULL);
-		installed = true;
-	}
-	for (int i = 0; i < MAPS_MAX; i++) {
-		if (live_maps[i].start == NULL) {
-			live_maps[i].start = p;
-			live_maps[i].end = p + n;
-			return i;
-		}
-	}
-	return -1;
-}
-
-static void
-untrack_map(const char *p)
-{
-	for (int i = 0; i < MAPS_MAX; i++)
-		if (live_maps[i].start == p)
-			live_maps[i].start = live_maps[i].end = NULL;
-}
 
 static void on_read(uv_fs_t *req);
 
@@ -154,7 +94,7 @@ on_idle(uv_idle_t *h)
 {
 	struct st_source *s = st_container_of(h, struct st_source, idle);
 	struct stat sb;
-	sig_atomic_t hits = sigbus_hits;
+	unsigned long hits = st_mapguard_hits();
 	if (fstat(s->fd, &sb) == 0 && (size_t)sb.st_size < s->msize && s->mpos < s->msize) {
 		fprintf(stderr, "strata: %s: file shrank from %zu to %lld bytes while being read; "
 		                "read up to there\n",
@@ -169,11 +109,10 @@ on_idle(uv_idle_t *h)
 	s->ig.stats.bytes += used;
 	s->set->bytes += used;
 	s->mpos += used;
-	if (sigbus_hits != hits)
+	if (st_mapguard_hits() != hits)
 		fprintf(stderr, "strata: %s: file truncated while being read; its last events may "
 		                "hold zero bytes\n", s->path);
 	if (eof || s->mpos >= s->msize) {
-		untrack_map(s->map);
 		uv_idle_stop(h);
 		uv_close((uv_handle_t *)h, on_idle_closed);
 	}
@@ -189,10 +128,6 @@ start_mapped(struct st_source *s, const uv_stat_t *sb)
 	void *p = mmap(NULL, size, PROT_READ, MAP_PRIVATE, s->fd, 0);
 	if (p == MAP_FAILED)
 		return false;
-	if (track_map(p, size) < 0) {
-		munmap(p, size);
-		return false;
-	}
 	madvise(p, size, MADV_SEQUENTIAL);
 	s->map = p;
 	s->msize = size;

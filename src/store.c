@@ -23,6 +23,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "mapguard.h"
 #include "strata/store.h"
 #include "strata/util.h"
 
@@ -124,8 +125,10 @@ st_store_free(struct st_store *st)
 	if (st == NULL)
 		return;
 	for (size_t i = 0; i < st->nblocks; i++) {
-		if (st->blocks[i].mapped)
+		if (st->blocks[i].mapped) {
+			st_mapguard_remove(st->blocks[i].mem);
 			munmap(st->blocks[i].mem, st->blocks[i].size);
+		}
 		else
 			free(st->blocks[i].mem);
 	}
@@ -226,6 +229,7 @@ block_new(struct st_store *st, unsigned src, size_t need)
 void
 st_store_adopt_map(struct st_store *st, unsigned src, const char *map, size_t size)
 {
+	st_mapguard_add(map, size);
 	block_add(st, src, (char *)map, size, true);
 }
 

@@ -29,4 +29,11 @@ void st_run_add(struct st_run *r, const char *path);
 void st_run_replay(struct st_run *r);
 void st_run_free(struct st_run *r);
 
+/*
+ * Pages of mapped file text that read as zeros because their file shrank
+ * after strata mapped it (see src/mapguard.h). Front ends report a
+ * non-zero count: that text was lost.
+ */
+unsigned long st_run_pages_lost(void);
+
 #endif
