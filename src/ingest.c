@@ -3,11 +3,14 @@
  * source (see ingest.h).
  *
  * Hot path: memchr for the line end, one call to the locked format's
- * parse, one copy into the store. Formats are tried against each other
- * only while probing: on the first lines, and again after a run of lines
- * the locked format does not read (ST_REPROBE_MISSES), which is where a
- * file changes format; a stack trace of any length costs one such try per
- * ST_REPROBE_MISSES lines.
+ * parse, one append to the store (a reference into a mapped file, or one
+ * copy). A line the locked format does not read costs, in order: one parse
+ * by the alternative format (the detection runner-up, or the format before
+ * the last switch), so files interleaving two formats keep every time;
+ * then, only if the line could open with a time (looks_like_record), one
+ * parse by every format, which is where a file changes format. Other
+ * misses (stack traces) are continuation lines and cost a full search
+ * once per ST_REPROBE_MISSES lines.
  */
 #include <string.h>
 
