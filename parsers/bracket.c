@@ -9,6 +9,8 @@
  * bracketed one; the level comes from the quoted message, which may itself
  * be klog, Redis, logfmt or JSON.
  */
+#include <string.h>
+
 #include "common.h"
 
 static int
@@ -46,6 +48,19 @@ parse(const struct st_timectx *tc, const char *s, size_t n, struct st_draft *d)
 	return 0;
 }
 
+static void
+fields(const char *s, size_t n, const struct st_draft *d, struct st_fields *out)
+{
+	(void)d;
+	const char *e = memchr(s, ']', n);
+	if (e == NULL)
+		return;
+	size_t i = skip_spaces(s, n, (size_t)(e - s) + 1), t = i;
+	while (i < n && s[i] != ' ' && s[i] != '|')
+		i++;
+	ST_FIELD(out, "tag", s + t, i - t);
+}
+
 static const char *const samples[] = {
 	"[2024-12-08T05:59:58Z] k8s-deploy  | ConfigMap analytics-config replaced in namespace analytics",
 	"[2024-12-15T03:22:18Z] api-server | W1215 03:22:18.847291 event.go:364] Server is becoming the leader",
@@ -66,6 +81,7 @@ const struct st_format st_format_bracket = {
 	.name = "bracket",
 	.title = "collected lines \"[time] tag | message\" (incident write-ups, shippers)",
 	.parse = parse,
+	.fields = fields,
 	.samples = samples,
 	.rejects = rejects,
 };

@@ -125,6 +125,37 @@ st_finish_leading(const char *s, size_t n, size_t i, struct st_draft *d)
 	return 0;
 }
 
+size_t
+st_fields_syslog_tail(const char *s, size_t n, struct st_fields *out)
+{
+	size_t i = 0;
+	while (i < n && s[i] != ' ')
+		i++;
+	size_t host_end = i;
+	if (host_end == 0 || i >= n)
+		return 0;
+	size_t ps = ++i;
+	while (i < n && s[i] != ' ' && s[i] != ':' && s[i] != '[')
+		i++;
+	size_t pe = i, pids = 0, pide = 0;
+	if (i < n && s[i] == '[') {
+		pids = i + 1;
+		i = pids;
+		while (i < n && is_digit(s[i]))
+			i++;
+		if (i >= n || s[i] != ']')
+			return 0;
+		pide = i++;
+	}
+	if (i >= n || s[i] != ':' || pe == ps)
+		return 0;
+	ST_FIELD(out, "host", s, host_end);
+	ST_FIELD(out, "program", s + ps, pe - ps);
+	if (pide > pids)
+		ST_FIELD(out, "pid", s + pids, pide - pids);
+	return skip_spaces(s, n, i + 1);
+}
+
 /* Skip one JSON value at s[i]; returns the index after it or n. */
 static size_t
 skip_value(const char *s, size_t n, size_t i)
@@ -202,6 +233,67 @@ st_json_top_value(const char *s, size_t n, const char *key, size_t *vlen, bool *
 			return NULL;
 	}
 	return NULL;
+}
+
+void
+st_fields_json(const char *s, size_t n, struct st_fields *out)
+{
+	size_t i = skip_spaces(s, n, 0);
+	if (i >= n || s[i] != '{')
+		return;
+	i++;
+	while (i < n) {
+		i = skip_spaces(s, n, i);
+		if (i >= n || s[i] != '"')
+			return;
+		size_t ks = i + 1, ke = skip_value(s, n, i);
+		if (ke >= n || ke < ks + 1)
+			return;
+		i = skip_spaces(s, n, ke);
+		if (i >= n || s[i] != ':')
+			return;
+		i = skip_spaces(s, n, i + 1);
+		if (i >= n)
+			return;
+		size_t ve = skip_value(s, n, i);
+		st_fields_add_json(out, s + ks, ke - 1 - ks, s + i, ve - i);
+		i = skip_spaces(s, n, ve);
+		if (i >= n || s[i] != ',')
+			return;
+		i++;
+	}
+}
+
+void
+st_fields_logfmt(const char *s, size_t n, struct st_fields *out)
+{
+	size_t i = 0;
+	while (i < n) {
+		i = skip_spaces(s, n, i);
+		size_t ks = i;
+		while (i < n && s[i] != '=' && s[i] != ' ' && s[i] != '"')
+			i++;
+		if (i >= n || s[i] != '=' || i == ks) {
+			while (i < n && s[i] != ' ')
+				i++;
+			continue;
+		}
+		size_t kl = i - ks, vs = ++i;
+		if (i < n && s[i] == '"') {
+			for (i++; i < n && s[i] != '"'; i++)
+				if (s[i] == '\\')
+					i++;
+			if (i < n)
+				i++;
+			if (i > n)
+				i = n;
+			st_fields_add_json(out, s + ks, kl, s + vs, i - vs);
+		} else {
+			while (i < n && s[i] != ' ')
+				i++;
+			st_fields_add(out, s + ks, kl, s + vs, i - vs);
+		}
+	}
 }
 
 int

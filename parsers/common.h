@@ -54,6 +54,20 @@ enum st_level st_level_scan(const char *s, size_t n);
  */
 int st_finish_leading(const char *s, size_t n, size_t i, struct st_draft *d);
 
+/*
+ * Fields of the syslog tail "host prog[pid]: message" at s (as BSD syslog
+ * and journalctl's short forms write it): host, program, pid. Adds what it
+ * finds; returns the offset of the message, or 0 when s is not that shape.
+ */
+size_t st_fields_syslog_tail(const char *s, size_t n, struct st_fields *out);
+
+/* Every top-level key of a JSON object line, with its raw value. */
+void st_fields_json(const char *s, size_t n, struct st_fields *out);
+
+/* Every key=value pair of a logfmt line (quoted values keep their quotes
+ * and are given as JSON strings). */
+void st_fields_logfmt(const char *s, size_t n, struct st_fields *out);
+
 /* Find a JSON string or number value for top-level key `key` in a JSON
  * object line; returns its start and sets *vlen (strings without quotes),
  * or NULL. Nested objects and arrays are skipped, not searched. */

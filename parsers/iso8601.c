@@ -32,6 +32,13 @@ parse(const struct st_timectx *tc, const char *s, size_t n, struct st_draft *d)
 	return st_finish_leading(s, n, i, d);
 }
 
+/* "2024-10-02T02:00:03+0000 host prog[pid]: msg" (journalctl -o short-iso) */
+static void
+fields(const char *s, size_t n, const struct st_draft *d, struct st_fields *out)
+{
+	st_fields_syslog_tail(s + d->body, n - d->body, out);
+}
+
 static const char *const samples[] = {
 	"2024-12-10T06:00:04Z INFO  Connected to PostgreSQL 15.4 at analytics-db:5432/warehouse",
 	"2025-01-01 10:00:00.123+01:00 [warn] disk almost full",
@@ -55,6 +62,7 @@ const struct st_format st_format_iso8601 = {
 	.name = "iso8601",
 	.title = "lines starting with an ISO 8601 / RFC 3339 time",
 	.parse = parse,
+	.fields = fields,
 	.samples = samples,
 	.rejects = rejects,
 };

@@ -52,6 +52,13 @@ parse(const struct st_timectx *tc, const char *s, size_t n, struct st_draft *d)
 	return 0;
 }
 
+static void
+fields(const char *s, size_t n, const struct st_draft *d, struct st_fields *out)
+{
+	(void)d;
+	st_fields_json(s, n, out);
+}
+
 static const char *const samples[] = {
 	"{\"level\":\"warn\",\"ts\":\"2024-12-15T03:22:14.000Z\",\"msg\":\"leadership transferred\",\"term\":46}",
 	"{\"@timestamp\":\"2024-01-01T00:00:00Z\",\"log.level\":\"error\",\"message\":\"ecs\"}",
@@ -74,6 +81,7 @@ const struct st_format st_format_json = {
 	.name = "json",
 	.title = "JSON lines with a time, ts, timestamp or @timestamp field",
 	.parse = parse,
+	.fields = fields,
 	.samples = samples,
 	.rejects = rejects,
 };

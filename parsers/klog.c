@@ -43,6 +43,25 @@ parse(const struct st_timectx *tc, const char *s, size_t n, struct st_draft *d)
 	return 0;
 }
 
+static void
+fields(const char *s, size_t n, const struct st_draft *d, struct st_fields *out)
+{
+	(void)d;
+	size_t i = 6;
+	while (i < n && s[i] != ' ')
+		i++; /* the time */
+	i = skip_spaces(s, n, i);
+	size_t t = i;
+	while (i < n && is_digit(s[i]))
+		i++;
+	ST_FIELD(out, "thread", s + t, i - t);
+	i = skip_spaces(s, n, i);
+	size_t f = i;
+	while (i < n && s[i] != ']')
+		i++;
+	ST_FIELD(out, "caller", s + f, i - f);
+}
+
 static const char *const samples[] = {
 	"W1215 03:22:18.847291       1 event.go:364] Server is becoming the leader, discarding stale reads",
 	"E0517 15:04:22.619632 1234 logging.cc:42] Something failed",
@@ -63,6 +82,7 @@ const struct st_format st_format_klog = {
 	.name = "klog",
 	.title = "Kubernetes klog / glog \"W1215 03:22:18.847291 1 file.go:364] msg\"",
 	.parse = parse,
+	.fields = fields,
 	.samples = samples,
 	.rejects = rejects,
 };

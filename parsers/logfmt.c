@@ -81,6 +81,13 @@ parse(const struct st_timectx *tc, const char *s, size_t n, struct st_draft *d)
 	return 0;
 }
 
+static void
+fields(const char *s, size_t n, const struct st_draft *d, struct st_fields *out)
+{
+	(void)d;
+	st_fields_logfmt(s, n, out);
+}
+
 static const char *const samples[] = {
 	"time=\"2024-09-12T14:38:18Z\" level=warning msg=\"session store slow\" latency_ms=2340 endpoint=\"/api/checkout\"",
 	"ts=2024-01-01T00:00:00.123Z lvl=error caller=main.go:10 msg=boom",
@@ -101,6 +108,7 @@ const struct st_format st_format_logfmt = {
 	.name = "logfmt",
 	.title = "logfmt key=value lines with time=, ts= or timestamp=",
 	.parse = parse,
+	.fields = fields,
 	.samples = samples,
 	.rejects = rejects,
 };

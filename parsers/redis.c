@@ -64,6 +64,22 @@ parse(const struct st_timectx *tc, const char *s, size_t n, struct st_draft *d)
 	return 0;
 }
 
+static void
+fields(const char *s, size_t n, const struct st_draft *d, struct st_fields *out)
+{
+	(void)d;
+	size_t i = s[0] == '[' ? 1 : 0, p = i;
+	while (i < n && is_digit(s[i]))
+		i++;
+	ST_FIELD(out, "pid", s + p, i - p);
+	if (p == 0 && i + 1 < n && s[i] == ':') {
+		static const char *const roles[] = {"sentinel", "child", "replica", "master"};
+		const char *r = memchr("XCSM", s[i + 1], 4);
+		if (r)
+			ST_FIELD(out, "role", roles[r - "XCSM"], strlen(roles[r - "XCSM"]));
+	}
+}
+
 static const char *const samples[] = {
 	"1:M 12 Sep 2024 14:37:55.812 * Running mode=standalone, port=6379.",
 	"1:M 12 Sep 2024 14:38:41.003 # Can't save in background: fork: Cannot allocate memory",
@@ -84,6 +100,7 @@ const struct st_format st_format_redis = {
 	.name = "redis",
 	.title = "Redis server log \"1:M 12 Sep 2024 14:37:55.812 * msg\"",
 	.parse = parse,
+	.fields = fields,
 	.samples = samples,
 	.rejects = rejects,
 };

@@ -28,6 +28,48 @@ const struct st_format *const st_formats[] = {
 
 const size_t st_nformats = sizeof(st_formats) / sizeof(st_formats[0]);
 
+void
+st_fields_add(struct st_fields *fs, const char *key, size_t klen, const char *val, size_t vlen)
+{
+	if (fs->n >= ST_FIELDS_MAX || vlen == 0)
+		return;
+	struct st_field *f = &fs->f[fs->n++];
+	f->key = key;
+	f->klen = (uint32_t)klen;
+	f->val = val;
+	f->vlen = (uint32_t)vlen;
+	f->json = 0;
+}
+
+void
+st_fields_add_json(struct st_fields *fs, const char *key, size_t klen, const char *val,
+                   size_t vlen)
+{
+	unsigned n = fs->n;
+	st_fields_add(fs, key, klen, val, vlen);
+	if (fs->n > n)
+		fs->f[n].json = 1;
+}
+
+unsigned
+st_format_fields(unsigned f, const char *line, size_t len, struct st_fields *out)
+{
+	out->n = 0;
+	if (f >= st_nformats || st_formats[f]->fields == NULL)
+		return 0;
+	const char *nl = memchr(line, '\n', len);
+	if (nl)
+		len = (size_t)(nl - line);
+	if (len > 0 && line[len - 1] == '\r')
+		len--;
+	struct st_timectx tc;
+	st_timectx_init(&tc, NULL, 0);
+	struct st_draft d;
+	if (st_formats[f]->parse(&tc, line, len, &d) == 0)
+		st_formats[f]->fields(line, len, &d, out);
+	return out->n;
+}
+
 int
 st_format_find(const char *name)
 {

@@ -60,6 +60,12 @@ parse(const struct st_timectx *tc, const char *s, size_t n, struct st_draft *d)
 	return 0;
 }
 
+static void
+fields(const char *s, size_t n, const struct st_draft *d, struct st_fields *out)
+{
+	st_fields_syslog_tail(s + d->body, n - d->body, out);
+}
+
 static const char *const samples[] = {
 	"Oct 02 02:00:03 prod-batch-01 systemd[1]: Started data-exporter.service - Nightly Data Export Agent.",
 	"<34>Oct  2 02:00:03 mymachine su: 'su root' failed for lonvick on /dev/pts/8",
@@ -82,6 +88,7 @@ const struct st_format st_format_syslog = {
 	.name = "syslog",
 	.title = "BSD syslog (RFC 3164) \"Oct 02 02:00:03 host prog[pid]: msg\"",
 	.parse = parse,
+	.fields = fields,
 	.samples = samples,
 	.rejects = rejects,
 };

@@ -4,11 +4,14 @@
  * Text:  2024-12-08T05:59:58.000Z  events.log  INFO   text
  *        continuation lines follow, indented to the text column.
  * JSON:  {"ts":"2024-12-08T05:59:58.000000Z","source":"path as given",
- *         "line":2,"kind":"log","level":"info","format":"bracket","text":"..."}
- *        ts, level and format are null when the event has none.
+ *         "line":2,"kind":"log","level":"info","format":"bracket","text":"...",
+ *         "fields":{"tag":"k8s-deploy"}}
+ *        ts, level and format are null when the event has none; fields are
+ *        extracted again from the record's first line (see format.h).
  *
  * Events are written into one buffer flushed every 64 KiB.
  */
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -184,6 +187,98 @@ json_str_or_null(struct st_buf *b, const char *s)
 	st_buf_addc(b, '"');
 }
 
+static bool
+is_hex(char c)
+{
+	return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f');
+}
+
+/*
+ * A JSON string token from a log line, kept as written where it is valid
+ * (its escapes are already JSON) and mended where it is not: a stray
+ * backslash or quote is escaped, control bytes become \u00XX and invalid
+ * UTF-8 the text \xHH, so the output stays valid JSON.
+ */
+static void
+json_string_token(struct st_buf *b, const char *s, size_t n)
+{
+	st_buf_addc(b, '"');
+	const unsigned char *u = (const unsigned char *)s;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = u[i];
+		if (c == '\\' && i + 1 < n && strchr("\"\\/bfnrt", s[i + 1]) != NULL) {
+			st_buf_add(b, s + i, 2);
+			i++;
+		} else if (c == '\\' && i + 5 < n && s[i + 1] == 'u' && is_hex(s[i + 2]) &&
+		           is_hex(s[i + 3]) && is_hex(s[i + 4]) && is_hex(s[i + 5])) {
+			st_buf_add(b, s + i, 6);
+			i += 5;
+		} else if (c >= 0x20 && c != '\\' && c != '"' && c < 0x80) {
+			st_buf_addc(b, (char)c);
+		} else {
+			size_t k = c >= 0x80 ? st_utf8_seq(u + i, n - i) : 0;
+			if (k > 0) {
+				st_buf_add(b, s + i, k);
+				i += k - 1;
+			} else {
+				st_escape_json(b, s + i, 1);
+			}
+		}
+	}
+	st_buf_addc(b, '"');
+}
+
+/* A raw JSON value from a JSON-lines event: strings, numbers and literals
+ * as they are; objects and arrays as a string of their text. */
+static void
+json_token(struct st_buf *b, const char *s, size_t n)
+{
+	if (n >= 2 && s[0] == '"' && s[n - 1] == '"') {
+		json_string_token(b, s + 1, n - 2);
+		return;
+	}
+	bool plain = n > 0;
+	for (size_t i = 0; i < n && plain; i++)
+		plain = strchr("0123456789+-.eEtruefalsn", s[i]) != NULL;
+	if (plain) {
+		st_buf_add(b, s, n);
+		return;
+	}
+	st_buf_addc(b, '"');
+	st_escape_json(b, s, n);
+	st_buf_addc(b, '"');
+}
+
+static void
+json_fields(struct st_buf *b, const struct st_event *ev)
+{
+	struct st_fields fs;
+	st_buf_adds(b, ",\"fields\":{");
+	st_format_fields(ev->format, ev->text, ev->len, &fs);
+	for (unsigned i = 0; i < fs.n; i++) {
+		const struct st_field *f = &fs.f[i];
+		/* a key given twice keeps its first value */
+		bool dup = false;
+		for (unsigned j = 0; j < i && !dup; j++)
+			dup = fs.f[j].klen == f->klen && memcmp(fs.f[j].key, f->key, f->klen) == 0;
+		if (dup)
+			continue;
+		if (b->p[b->len - 1] != '{')
+			st_buf_addc(b, ',');
+		st_buf_addc(b, '"');
+		st_escape_json(b, f->key, f->klen);
+		st_buf_add(b, "\":", 2);
+		if (f->json) {
+			json_token(b, f->val, f->vlen);
+		} else {
+			st_buf_addc(b, '"');
+			st_escape_json(b, f->val, f->vlen);
+			st_buf_addc(b, '"');
+		}
+	}
+	st_buf_addc(b, '}');
+}
+
 static void
 json_event(struct st_buf *b, const struct st_event *ev, const char *path)
 {
@@ -216,7 +311,9 @@ json_event(struct st_buf *b, const struct st_event *ev, const char *path)
 	json_str_or_null(b, ev->format < st_nformats ? st_formats[ev->format]->name : NULL);
 	st_buf_adds(b, ",\"text\":\"");
 	st_escape_json(b, ev->text, ev->len);
-	st_buf_adds(b, "\"}\n");
+	st_buf_addc(b, '"');
+	json_fields(b, ev);
+	st_buf_adds(b, "}\n");
 }
 
 static int

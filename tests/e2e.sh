@@ -67,7 +67,8 @@ err_empty() { [ ! -s "$ERR" ]; }
 cat >"$T/chk.py" <<'PY'
 import json, re, sys
 
-KEYS = ["ts", "source", "line", "kind", "level", "format", "text"]
+# the issue 2 keys, in order, then "fields" (an object of strings and JSON values)
+KEYS = ["ts", "source", "line", "kind", "level", "format", "text", "fields"]
 LEVELS = [None, "trace", "debug", "info", "notice", "warn", "error", "fatal"]
 
 def events(path):
@@ -81,6 +82,8 @@ def events(path):
                 sys.exit("line %d is not valid JSON in UTF-8 (%s): %r" % (n, e, raw[:200]))
             if not isinstance(ev, dict) or list(ev.keys()) != KEYS:
                 sys.exit("line %d: keys %s, want %s" % (n, list(ev) if isinstance(ev, dict) else ev, KEYS))
+            if not isinstance(ev["fields"], dict):
+                sys.exit("line %d: fields is not an object: %r" % (n, raw[:200]))
             if ev["level"] not in LEVELS or ev["kind"] not in ("log", "change", "metric"):
                 sys.exit("line %d: bad level or kind: %r" % (n, raw[:200]))
             if not isinstance(ev["line"], int) or ev["line"] < 1:
@@ -128,6 +131,14 @@ def main():
             sys.exit("missing events (%d, %d)" % (len(a), len(b)))
         if a[0] > min(b):
             sys.exit("event at %s printed after one at %s" % (args[1], args[3]))
+    elif cmd == "field":        # FILE TS SUBSTRING KEY JSON_VALUE: the event's fields[KEY]
+        evs = events(args[0])
+        hits = [e for e in evs if e["ts"] == args[1] and args[2] in e["text"]]
+        if not hits:
+            sys.exit("no event at %s with %r" % (args[1], args[2]))
+        got = hits[0]["fields"].get(args[3], "<missing>")
+        if got != json.loads(args[4]):
+            sys.exit("fields[%r] = %r, want %s (fields %r)" % (args[3], got, args[4], hits[0]["fields"]))
     elif cmd == "count":        # FILE N
         n = len(events(args[0]))
         if n != int(args[1]):
@@ -221,7 +232,7 @@ cd "$SRC" || exit 2
 st print --output json fixtures/incidents/*/
 check "fixtures: exit status 0 (got $RC)" status_is 0
 check "fixtures: nothing on stderr" err_empty
-check "fixtures: every line is JSON with the seven keys" py jsonl "$OUT" 100
+check "fixtures: every line is JSON with the eight keys" py jsonl "$OUT" 100
 check "fixtures: untimed first, then times in order" py order "$OUT"
 cp "$OUT" "$T/fixtures.json"
 check "fixtures: ConfigMap replaced at 05:59:58" \
@@ -237,6 +248,15 @@ check "fixtures: terraform still creating at 09:00:01" py has "$OUT" 2024-12-15T
 check "fixtures: the refused query (14:21:58) comes before the health checks (14:22:03)" \
 	py before "$OUT" 2024-12-18T14:21:58.000000Z "10.0.50.11:5432 refused" 2024-12-18T14:22:03.000000Z
 check "fixtures: untimed metric lines are present" py has "$OUT" "" "redis_memory_used_bytes"
+check "fields: journal host" py field "$OUT" 2024-10-02T02:00:03.000000Z "status=126" host '"prod-batch-01"'
+check "fields: journal program" py field "$OUT" 2024-10-02T02:00:03.000000Z "status=126" program '"systemd"'
+check "fields: journal pid" py field "$OUT" 2024-10-02T02:00:03.000000Z "status=126" pid '"1"'
+check "fields: JSON number kept a number" py field "$OUT" 2024-12-15T03:22:14.000000Z "leadership transferred" term 46
+check "fields: JSON string" py field "$OUT" 2024-12-15T03:22:14.000000Z "leadership transferred" to '"3a57933972cb8131"'
+check "fields: logfmt quoted value" py field "$OUT" 2024-09-12T14:38:18.000000Z "session store slow" msg '"session store slow"'
+check "fields: logfmt bare value" py field "$OUT" 2024-09-12T14:38:18.000000Z "session store slow" latency_ms '"2340"'
+check "fields: bracket tag" py field "$OUT" 2024-12-08T05:59:58.000000Z "ConfigMap analytics-config" tag '"k8s-deploy"'
+check "fields: redis role" py field "$OUT" 2024-09-12T14:38:41.003000Z "Can't save" role '"master"'
 
 st stats -o json fixtures/incidents/*/
 check "stats: exit status 0" status_is 0

@@ -148,6 +148,8 @@ test_detect_own_samples(void **state)
 struct record {
 	int lineno;
 	const char *format, *ref, *tz, *line, *ts, *level, *body;
+	const char *fields[16]; /* "key=value": value as written in the line */
+	int nfields;
 	bool reject;
 };
 
@@ -227,6 +229,22 @@ check_record(const struct record *r)
 		print_error("%s: kind %u, want log\n", where, d.kind);
 		bad = 1;
 	}
+	struct st_fields fs;
+	st_format_fields((unsigned)fi, r->line, n, &fs);
+	for (int k = 0; k < r->nfields; k++) {
+		const char *eq = strchr(r->fields[k], '=');
+		size_t kl = eq ? (size_t)(eq - r->fields[k]) : strlen(r->fields[k]);
+		const char *want = eq ? eq + 1 : "";
+		const struct st_field *got = NULL;
+		for (unsigned j = 0; j < fs.n && got == NULL; j++)
+			if (fs.f[j].klen == kl && memcmp(fs.f[j].key, r->fields[k], kl) == 0)
+				got = &fs.f[j];
+		if (got == NULL || got->vlen != strlen(want) || memcmp(got->val, want, got->vlen) != 0) {
+			print_error("%s: field %.*s = \"%.*s\", want \"%s\"\n", where, (int)kl, r->fields[k],
+			            got ? (int)got->vlen : 9, got ? got->val : "<missing>", want);
+			bad = 1;
+		}
+	}
 	return bad;
 }
 
@@ -283,6 +301,8 @@ test_expectations_file(void **state)
 				r.body = v;
 			else if (strcmp(p, "reject") == 0)
 				r.reject = strcmp(v, "yes") == 0;
+			else if (strcmp(p, "field") == 0 && r.nfields < 16)
+				r.fields[r.nfields++] = v;
 			else {
 				print_error("formats.test:%d: unknown key %s\n", lineno, p);
 				fail();

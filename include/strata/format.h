@@ -12,6 +12,11 @@
  *     or a negative code (ST_ENOMATCH) when it does not.
  * A line that a locked format does not parse continues the previous record.
  *
+ * Fields (host, pid, logger, JSON keys, ...) are not kept per event: a
+ * format's optional fields function extracts them from a line it has just
+ * parsed, when a front end asks (print -o json), so they cost the ingest
+ * nothing and the store no memory.
+ *
  * Detection (st_format_detect) is the registry's job, not the parsers':
  * it runs every format over a source's first lines and picks the one that
  * parses most of them.
@@ -32,17 +37,51 @@ struct st_draft {
 	uint32_t body;         /* offset of the message in the line */
 };
 
+/* One field of a line; key and value point into the line (or are static). */
+struct st_field {
+	const char *key;
+	const char *val;
+	uint32_t klen;
+	uint32_t vlen;
+	uint8_t json;  /* val is a raw JSON token: "string" with its quotes,
+	                * number, true, false, null, object or array */
+};
+
+#define ST_FIELDS_MAX 48
+
+struct st_fields {
+	unsigned n;
+	struct st_field f[ST_FIELDS_MAX];
+};
+
+/* Add a field (keys as C strings or counted); beyond ST_FIELDS_MAX or with
+ * an empty value it does nothing. */
+void st_fields_add(struct st_fields *fs, const char *key, size_t klen, const char *val,
+                   size_t vlen);
+void st_fields_add_json(struct st_fields *fs, const char *key, size_t klen, const char *val,
+                        size_t vlen);
+#define ST_FIELD(fs, key, val, vlen) st_fields_add((fs), (key), sizeof(key) - 1, (val), (vlen))
+
 struct st_format {
 	const char *name;      /* short, lower case: "syslog", "klog" */
 	const char *title;     /* one line for `strata formats` */
 	int (*parse)(const struct st_timectx *tc, const char *line, size_t len,
 	             struct st_draft *d);
+	/* Optional: the fields of a line parse() just read into d. */
+	void (*fields)(const char *line, size_t len, const struct st_draft *d,
+	               struct st_fields *out);
 	const char *const *samples; /* NULL-terminated lines that must parse */
 	const char *const *rejects; /* NULL-terminated lines that must not */
 };
 
 extern const struct st_format *const st_formats[];
 extern const size_t st_nformats;
+
+/*
+ * The fields of line (the first line of a record) under format f: parses
+ * it again and calls the format's fields function. Returns the count.
+ */
+unsigned st_format_fields(unsigned f, const char *line, size_t len, struct st_fields *out);
 
 /* Index of the format named name, or -1. */
 int st_format_find(const char *name);
