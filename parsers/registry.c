@@ -1,15 +1,17 @@
 /*
  * registry.c: the list of built-in formats and detection.
  *
- * Order matters twice: on a tie, detection takes the earlier format, so
- * specific formats come before general ones (bracket before iso8601,
- * everything before generic). Formats are referred to by their index in
- * st_formats (stored in 8 bits per source run), so keep it under 256.
+ * Order matters: on a tie, detection takes the earlier format, so specific
+ * formats come before general ones (bracket before iso8601, everything
+ * before generic). User formats, added at run time, come before all of
+ * these (st_format_get). Indexes are stored in 8 bits, so the whole list
+ * stays under ST_FORMATS_MAX.
  */
 #include <stdint.h>
 #include <string.h>
 
 #include "strata/format.h"
+#include "strata/util.h"
 
 extern const struct st_format st_format_bracket, st_format_klog, st_format_redis,
 	st_format_syslog, st_format_json, st_format_logfmt, st_format_iso8601,
@@ -55,7 +57,7 @@ unsigned
 st_format_fields(unsigned f, const char *line, size_t len, struct st_fields *out)
 {
 	out->n = 0;
-	if (f >= st_nformats || st_formats[f]->fields == NULL)
+	if (f >= st_format_count() || st_format_get(f)->fields == NULL)
 		return 0;
 	const char *nl = memchr(line, '\n', len);
 	if (nl)
@@ -65,16 +67,41 @@ st_format_fields(unsigned f, const char *line, size_t len, struct st_fields *out
 	struct st_timectx tc;
 	st_timectx_init(&tc, NULL, 0);
 	struct st_draft d;
-	if (st_formats[f]->parse(&tc, line, len, &d) == 0)
-		st_formats[f]->fields(line, len, &d, out);
+	const struct st_format *fmt = st_format_get(f);
+	if (fmt->parse(&tc, line, len, &d) == 0)
+		fmt->fields(line, len, &d, out);
 	return out->n;
+}
+
+static const struct st_format *user_formats[ST_FORMATS_MAX];
+static size_t nuser;
+
+size_t
+st_format_count(void)
+{
+	return nuser + st_nformats;
+}
+
+const struct st_format *
+st_format_get(size_t i)
+{
+	return i < nuser ? user_formats[i] : st_formats[i - nuser];
+}
+
+int
+st_format_add(const struct st_format *f)
+{
+	if (nuser + st_nformats >= ST_FORMATS_MAX)
+		return ST_ETOOBIG;
+	user_formats[nuser++] = f;
+	return 0;
 }
 
 int
 st_format_find(const char *name)
 {
-	for (size_t i = 0; i < st_nformats; i++)
-		if (strcmp(st_formats[i]->name, name) == 0)
+	for (size_t i = 0; i < st_format_count(); i++)
+		if (strcmp(st_format_get(i)->name, name) == 0)
 			return (int)i;
 	return -1;
 }
@@ -86,17 +113,18 @@ st_format_detect2(const struct st_timectx *tc, const char *const *lines, const s
                   size_t n, size_t *hits, int *second)
 {
 	/* ok[f] has bit i set when format f parses line i */
-	uint64_t ok[256];
+	uint64_t ok[ST_FORMATS_MAX];
+	size_t nf = st_format_count();
 	if (n > DETECT_MAX)
 		n = DETECT_MAX;
 	int best = -1;
 	size_t best_hits = 0;
-	for (size_t f = 0; f < st_nformats; f++) {
+	for (size_t f = 0; f < nf; f++) {
 		ok[f] = 0;
 		size_t h = 0;
 		for (size_t i = 0; i < n; i++) {
 			struct st_draft d;
-			if (st_formats[f]->parse(tc, lines[i], lens[i], &d) == 0) {
+			if (st_format_get(f)->parse(tc, lines[i], lens[i], &d) == 0) {
 				ok[f] |= UINT64_C(1) << i;
 				h++;
 			}
@@ -111,7 +139,7 @@ st_format_detect2(const struct st_timectx *tc, const char *const *lines, const s
 	if (second) {
 		*second = -1;
 		size_t second_hits = 0;
-		for (size_t f = 0; best >= 0 && f < st_nformats; f++) {
+		for (size_t f = 0; best >= 0 && f < nf; f++) {
 			size_t h = (size_t)__builtin_popcountll(ok[f] & ~ok[best]);
 			if ((int)f != best && h > second_hits) {
 				second_hits = h;

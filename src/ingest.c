@@ -64,16 +64,17 @@ switch_to(struct st_ingest *ig, int f)
 		ig->alt = ig->format;
 	}
 	ig->format = f;
+	ig->parse = st_format_get((size_t)f)->parse;
 }
 
 /* Try every format on one line; switch to the first that reads it. */
 static bool
 reprobe(struct st_ingest *ig, const char *line, size_t n, struct st_draft *d)
 {
-	for (size_t f = 0; f < st_nformats; f++) {
+	for (size_t f = 0; f < st_format_count(); f++) {
 		if ((int)f == ig->format)
 			continue;
-		if (st_formats[f]->parse(&ig->tc, line, n, d) == 0) {
+		if (st_format_get(f)->parse(&ig->tc, line, n, d) == 0) {
 			switch_to(ig, (int)f);
 			return true;
 		}
@@ -120,10 +121,10 @@ one_line(struct st_ingest *ig, const char *line, size_t n, bool truncated)
 	}
 	unsigned flags = truncated ? ST_EV_TRUNCATED : 0;
 	struct st_draft d;
-	bool parsed = ig->format >= 0 && st_formats[ig->format]->parse(&ig->tc, line, n, &d) == 0;
+	bool parsed = ig->parse != NULL && ig->parse(&ig->tc, line, n, &d) == 0;
 	if (parsed) {
 		ig->misses = 0;
-	} else if (ig->alt >= 0 && st_formats[ig->alt]->parse(&ig->tc, line, n, &d) == 0) {
+	} else if (ig->alt >= 0 && st_format_get((size_t)ig->alt)->parse(&ig->tc, line, n, &d) == 0) {
 		/* a file that interleaves two formats: one parse, no search */
 		switch_to(ig, ig->alt);
 		parsed = true;
@@ -184,6 +185,7 @@ probe(struct st_ingest *ig, const char *data, size_t len, bool eof)
 	if (!eof && (n == 0 ? len <= ST_LINE_MAX : n < ST_PROBE_LINES && len < 64 * 1024))
 		return false;
 	ig->format = st_format_detect2(&ig->tc, lines, lens, n, NULL, &ig->alt);
+	ig->parse = ig->format >= 0 ? st_format_get((size_t)ig->format)->parse : NULL;
 	/* Without a winner on a short sample (one cut line, say), look again
 	 * at the next data rather than reading the source as untimed. */
 	ig->probed = ig->format >= 0 || n >= ST_PROBE_LINES || eof;

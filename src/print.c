@@ -308,7 +308,7 @@ json_event(struct st_buf *b, const struct st_event *ev, const char *path)
 	st_buf_adds(b, "\",\"level\":");
 	json_str_or_null(b, st_level_name(ev->level));
 	st_buf_adds(b, ",\"format\":");
-	json_str_or_null(b, ev->format < st_nformats ? st_formats[ev->format]->name : NULL);
+	json_str_or_null(b, ev->format < st_format_count() ? st_format_get(ev->format)->name : NULL);
 	st_buf_adds(b, ",\"text\":\"");
 	st_escape_json(b, ev->text, ev->len);
 	st_buf_addc(b, '"');

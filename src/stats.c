@@ -15,7 +15,7 @@
 static const char *
 format_name(int f)
 {
-	return f >= 0 && (size_t)f < st_nformats ? st_formats[f]->name : "none";
+	return f >= 0 && (size_t)f < st_format_count() ? st_format_get((size_t)f)->name : "none";
 }
 
 static double

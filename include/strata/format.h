@@ -20,6 +20,9 @@
  * Detection (st_format_detect) is the registry's job, not the parsers':
  * it runs every format over a source's first lines and picks the one that
  * parses most of them.
+ *
+ * Format indexes (see st_format_get) fit in 8 bits: the store keeps one
+ * per run of events, 0xff meaning none.
  */
 #ifndef STRATA_FORMAT_H
 #define STRATA_FORMAT_H
@@ -74,8 +77,22 @@ struct st_format {
 	const char *const *rejects; /* NULL-terminated lines that must not */
 };
 
+/* The built-in formats (parsers/registry.c). */
 extern const struct st_format *const st_formats[];
 extern const size_t st_nformats;
+
+#define ST_FORMATS_MAX 254 /* 255 (0xff) means "no format" in the store */
+
+/*
+ * The formats of this run: user formats (st_format_add) first, so they win
+ * ties against the built-ins, then the built-ins in registry order. An
+ * index from st_format_find or detection refers to this list; add user
+ * formats before any source is read and the indexes stay fixed.
+ */
+size_t st_format_count(void);
+const struct st_format *st_format_get(size_t i);
+/* Add a user format (the pointer must stay valid); 0 or ST_ETOOBIG. */
+int st_format_add(const struct st_format *f);
 
 /*
  * The fields of line (the first line of a record) under format f: parses

@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "strata/format.h"
 #include "strata/stime.h"
 #include "strata/store.h"
 
@@ -44,6 +45,9 @@ struct st_ingest {
 	struct st_timectx tc;
 	int format;        /* locked format, -1 while none */
 	int alt;           /* the runner-up or previous format, tried on a miss */
+	/* the locked format's parse (cached: called once per line) */
+	int (*parse)(const struct st_timectx *tc, const char *line, size_t len,
+	             struct st_draft *d);
 	bool probed;
 	bool in_record;    /* the newest event can take continuation lines */
 	bool skipping;     /* inside the dropped tail of an over-long line */
