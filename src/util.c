@@ -94,7 +94,7 @@ st_xstrndup(const char *s, size_t n)
 }
 
 void
-st_buf_grow(struct st_buf *b, size_t extra)
+st_buf_reserve(struct st_buf *b, size_t extra)
 {
 	if (b->cap - b->len >= extra)
 		return;
@@ -106,29 +106,6 @@ st_buf_grow(struct st_buf *b, size_t extra)
 	}
 	b->p = st_xreallocarray(b->p, cap, 1);
 	b->cap = cap;
-}
-
-void
-st_buf_add(struct st_buf *b, const void *s, size_t n)
-{
-	if (n == 0)
-		return;
-	st_buf_grow(b, n);
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-}
-
-void
-st_buf_addc(struct st_buf *b, char c)
-{
-	st_buf_grow(b, 1);
-	b->p[b->len++] = c;
-}
-
-void
-st_buf_adds(struct st_buf *b, const char *s)
-{
-	st_buf_add(b, s, strlen(s));
 }
 
 void
@@ -237,10 +214,16 @@ st_escape_text(struct st_buf *b, const char *s, size_t n, int keep_nl)
 	}
 }
 
+/* Bytes copied as they are into a JSON string: printable ASCII but the
+ * quote and the backslash. A table: this runs for every byte printed. */
+static const unsigned char json_plain_tab[256] = {
+	[0x20] = 1, [0x21] = 1, [0x23 ... 0x5b] = 1, [0x5d ... 0x7e] = 1,
+};
+
 static inline int
 json_plain(unsigned char c)
 {
-	return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+	return json_plain_tab[c];
 }
 
 void

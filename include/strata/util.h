@@ -15,6 +15,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #define ST_VERSION "0.1.0"
 
@@ -53,10 +54,39 @@ struct st_buf {
 	size_t cap;
 };
 
-void st_buf_grow(struct st_buf *b, size_t extra);
-void st_buf_add(struct st_buf *b, const void *s, size_t n);
-void st_buf_addc(struct st_buf *b, char c);
-void st_buf_adds(struct st_buf *b, const char *s);
+/* Make room for extra more bytes (the slow path of the appends below). */
+void st_buf_reserve(struct st_buf *b, size_t extra);
+
+static inline void
+st_buf_grow(struct st_buf *b, size_t extra)
+{
+	if (b->cap - b->len < extra)
+		st_buf_reserve(b, extra);
+}
+
+static inline void
+st_buf_add(struct st_buf *b, const void *s, size_t n)
+{
+	if (n == 0)
+		return;
+	st_buf_grow(b, n);
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+}
+
+static inline void
+st_buf_addc(struct st_buf *b, char c)
+{
+	st_buf_grow(b, 1);
+	b->p[b->len++] = c;
+}
+
+static inline void
+st_buf_adds(struct st_buf *b, const char *s)
+{
+	st_buf_add(b, s, strlen(s));
+}
+
 void st_buf_addf(struct st_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void st_buf_free(struct st_buf *b);
