@@ -7,6 +7,9 @@
  *   1727746803.123 something                  (epoch seconds)
  *   17/06/09 20:10:40 INFO ...                (log4j short date)
  *   [Sun Dec 04 04:47:44 2005] [error] ...    (ctime, Apache error log)
+ *   2012-025T10:22:40,672:DEBUG:foo           (ordinal date: day 25 of 2012)
+ *   00:00:00.000 foo DEBUG ...                (a time of day alone: the date
+ *                                              comes from the mtime, see stime.h)
  *
  * Specific formats come first in the registry and win ties; this one
  * catches what they do not. The level is the first level word after the
@@ -29,6 +32,34 @@ slash_date(const char *s, size_t n, struct st_civil *c)
 		c->year += 2000;
 	size_t k = st_parse_hms(s + y + 7, n - y - 7, c);
 	return k ? y + 7 + k : 0;
+}
+
+/* YYYY-DDD[T ]HH:MM:SS: an ordinal date (ISO 8601's day of the year) */
+static size_t
+ordinal_date(const char *s, size_t n, struct st_civil *c)
+{
+	int yday;
+	if (n < 17 || s[4] != '-' || (s[8] != 'T' && s[8] != ' ') ||
+	    st_digits(s, 4, 4, 4, &c->year) != 4 || st_digits(s + 5, 3, 3, 3, &yday) != 3 ||
+	    c->year < 1 || yday < 1 || yday > (st_is_leap(c->year) ? 366 : 365))
+		return 0;
+	st_civil_from_days(st_days_from_civil(c->year, 1, 1) + yday - 1, &c->year, &c->mon, &c->day);
+	size_t k = st_parse_hms(s + 9, n - 9, c);
+	return k ? 9 + k : 0;
+}
+
+/* HH:MM:SS[.frac] alone, before a blank: date-less (stime.h) */
+static size_t
+time_of_day(const char *s, size_t n, struct st_civil *c)
+{
+	size_t k = st_parse_hms(s, n, c);
+	if (k == 0 || k >= n || (s[k] != ' ' && s[k] != ']'))
+		return 0;
+	c->year = -1;
+	c->mon = 0;
+	c->day = 0;
+	c->has_off = false;
+	return k;
 }
 
 /* ctime: "Sun Dec 04 04:47:44 2005" -- the weekday, then as month_first */
@@ -88,7 +119,8 @@ parse(const struct st_timectx *tc, const char *s, size_t n, struct st_draft *d)
 	int rc = ST_ENOMATCH;
 	if ((k = st_parse_iso(s + i, n - i, &c, false)) > 0 ||
 	    (k = slash_date(s + i, n - i, &c)) > 0 || (k = month_first(s + i, n - i, &c)) > 0 ||
-	    (k = ctime_date(s + i, n - i, &c)) > 0) {
+	    (k = ctime_date(s + i, n - i, &c)) > 0 || (k = ordinal_date(s + i, n - i, &c)) > 0 ||
+	    (k = time_of_day(s + i, n - i, &c)) > 0) {
 		rc = st_civil_resolve(tc, c, &d->ts);
 	} else if (n - i >= 10) {
 		/* epoch seconds: ten digits, optional fraction */
@@ -118,6 +150,8 @@ static const char *const samples[] = {
 	"1727746803.123 epoch seconds lead the line",
 	"17/06/09 20:10:40 INFO executor.CoarseGrainedExecutorBackend: Registered signal handlers",
 	"[Sun Dec 04 04:47:44 2005] [notice] workerEnv.init() ok /etc/httpd/conf/workers2.properties",
+	"2012-025T10:22:40,672:DEBUG:an ordinal date",
+	"03:00:00.000 foo DEBUG  a time of day alone",
 	NULL,
 };
 
@@ -126,6 +160,8 @@ static const char *const rejects[] = {
 	"2025/13/09 02:00:13 month 13",
 	"12345 not an epoch",
 	"0000000000 zero",
+	"2023-366T10:00:00 no day 366 in 2023",
+	"10:00:00.123glued to the next word",
 	NULL,
 };
 

@@ -7,6 +7,8 @@
  *   2024-10-02T02:00:03+0000 prod-batch-01 systemd[1]: ...   (short-iso)
  *
  * The level is the first level word after the stamp, bare or bracketed.
+ * A zone name after a zoneless stamp ("2024-03-01 10:00:00 CEST") is
+ * honoured when it is a common one (st_zone_after).
  */
 #include "common.h"
 
@@ -22,6 +24,8 @@ parse(const struct st_timectx *tc, const char *s, size_t n, struct st_draft *d)
 	if (k == 0)
 		return ST_ENOMATCH;
 	i += k;
+	if (!c.has_off && i < n && s[i] != ']' && s[i] != ':' && s[i] != '|')
+		i += st_zone_after(s + i, n - i, &c); /* "... 10:00:00 CEST" */
 	if (br) {
 		if (i >= n || s[i] != ']')
 			return ST_ENOMATCH;

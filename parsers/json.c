@@ -5,17 +5,25 @@
  *   {"@timestamp":"2024-01-01T00:00:00Z","log.level":"error","message":"..."}
  *   {"time":1727746803123,"level":30,"msg":"pino, epoch milliseconds"}
  *
- * The time is the first of time, ts, timestamp, @timestamp, t found at the
+ * The time is the first of time, ts, timestamp, @timestamp, t (then the
+ * rarer @t, timeMillis, started_at, eventTime, datetime, date) found at the
  * top level: an RFC 3339 string or epoch s/ms/us/ns (string or number).
- * Levels from level, lvl, severity, log.level: words, or bunyan/pino
- * numbers (10 trace ... 60 fatal). The object is scanned, not built.
+ * Levels from level, lvl, severity, log.level (then @l, loglevel,
+ * log_level, levelname): words, or bunyan/pino numbers (10 trace ... 60
+ * fatal); Docker's json-file lines have none, so theirs is the first level
+ * word of "log". The object is scanned, not built.
  */
 #include <string.h>
 
 #include "common.h"
 
-static const char *const time_keys[] = {"time", "ts", "timestamp", "@timestamp", "t", NULL};
-static const char *const level_keys[] = {"level", "lvl", "severity", "log.level", NULL};
+/* in order of preference: a line with several takes the first listed
+ * (each list is looked up in one pass over the line) */
+static const char *const time_keys[] = {"time", "ts", "timestamp", "@timestamp", "t",
+                                        "@t", "timeMillis", "started_at", "eventTime",
+                                        "datetime", "date", NULL};
+static const char *const level_keys[] = {"level", "lvl", "severity", "log.level", "@l",
+                                         "loglevel", "log_level", "levelname", NULL};
 
 static int
 parse(const struct st_timectx *tc, const char *s, size_t n, struct st_draft *d)
@@ -25,16 +33,12 @@ parse(const struct st_timectx *tc, const char *s, size_t n, struct st_draft *d)
 		return ST_ENOMATCH;
 	size_t vl;
 	bool str;
-	const char *v = NULL;
-	for (int k = 0; time_keys[k] && v == NULL; k++)
-		v = st_json_top_value(s, n, time_keys[k], &vl, &str);
+	const char *v = st_json_top_first(s, n, time_keys, &vl, &str);
 	if (v == NULL || st_parse_time_value(tc, v, vl, &d->ts) < 0)
 		return ST_ENOMATCH;
 	d->level = ST_LVL_NONE;
-	for (int k = 0; level_keys[k] && d->level == ST_LVL_NONE; k++) {
-		v = st_json_top_value(s, n, level_keys[k], &vl, &str);
-		if (v == NULL)
-			continue;
+	v = st_json_top_first(s, n, level_keys, &vl, &str);
+	if (v != NULL) {
 		if (str) {
 			d->level = (uint8_t)st_level_from_word(v, vl);
 		} else {
@@ -47,6 +51,9 @@ parse(const struct st_timectx *tc, const char *s, size_t n, struct st_draft *d)
 			}
 		}
 	}
+	/* Docker's json-file log: {"log":"E0101 ...\n","stream":"stderr",...} */
+	if (d->level == ST_LVL_NONE && (v = st_json_top_value(s, n, "log", &vl, &str)) != NULL && str)
+		d->level = (uint8_t)st_level_scan(v, vl);
 	d->body = 0;
 	d->kind = ST_KIND_LOG;
 	return 0;

@@ -16,15 +16,60 @@
 extern const struct st_format st_format_bracket, st_format_klog, st_format_redis,
 	st_format_syslog, st_format_json, st_format_logfmt, st_format_iso8601,
 	st_format_generic;
+/* Loghub and other fixed-shape logs; log4j before iso8601, which reads its
+ * lines too */
+extern const struct st_format st_format_android, st_format_bgl, st_format_thunderbird,
+	st_format_hpc, st_format_hdfs, st_format_healthapp, st_format_openstack,
+	st_format_proxifier, st_format_apache_error, st_format_windows_cbs, st_format_log4j;
+
+/* Servers, the journal, containers and tools: haproxy before syslog and
+ * the prefixed formats (postgres, ansible, ...) before iso8601, which read
+ * the same lines less well; journald and otel before json; w3c after
+ * iso8601, which reads its entries too, so that it wins only on its
+ * #Date line and other "date time" logs keep their zone */
+extern const struct st_format st_format_journald, st_format_journal_export, st_format_otel,
+	st_format_haproxy, st_format_rfc5424, st_format_cri, st_format_kubectl_prefix,
+	st_format_compose, st_format_ansible, st_format_postgres, st_format_mysql,
+	st_format_terraform, st_format_access, st_format_nginx_error, st_format_strace,
+	st_format_tai64n, st_format_w3c, st_format_zeek;
 
 const struct st_format *const st_formats[] = {
 	&st_format_bracket,
 	&st_format_klog,
 	&st_format_redis,
+	&st_format_haproxy,
 	&st_format_syslog,
+	&st_format_journald,
+	&st_format_journal_export,
+	&st_format_otel,
 	&st_format_json,
 	&st_format_logfmt,
+	&st_format_rfc5424,
+	&st_format_cri,
+	&st_format_kubectl_prefix,
+	&st_format_compose,
+	&st_format_ansible,
+	&st_format_postgres,
+	&st_format_mysql,
+	&st_format_terraform,
+	&st_format_access,
+	&st_format_nginx_error,
+	&st_format_strace,
+	&st_format_tai64n,
+	&st_format_android,
+	&st_format_bgl,
+	&st_format_thunderbird,
+	&st_format_hpc,
+	&st_format_hdfs,
+	&st_format_healthapp,
+	&st_format_openstack,
+	&st_format_proxifier,
+	&st_format_apache_error,
+	&st_format_windows_cbs,
+	&st_format_log4j,
 	&st_format_iso8601,
+	&st_format_w3c,
+	&st_format_zeek,
 	&st_format_generic,
 };
 
@@ -57,9 +102,12 @@ unsigned
 st_format_fields(unsigned f, const char *line, size_t len, struct st_fields *out)
 {
 	out->n = 0;
-	if (f >= st_format_count() || st_format_get(f)->fields == NULL)
+	if (f >= st_format_count())
 		return 0;
-	const char *nl = memchr(line, '\n', len);
+	const struct st_format *fmt = st_format_get(f);
+	if (fmt->fields == NULL && fmt->fields_user == NULL)
+		return 0;
+	const char *nl = fmt->block ? NULL : memchr(line, '\n', len); /* a block is whole */
 	if (nl)
 		len = (size_t)(nl - line);
 	if (len > 0 && line[len - 1] == '\r')
@@ -67,8 +115,11 @@ st_format_fields(unsigned f, const char *line, size_t len, struct st_fields *out
 	struct st_timectx tc;
 	st_timectx_init(&tc, NULL, 0);
 	struct st_draft d;
-	const struct st_format *fmt = st_format_get(f);
-	if (fmt->parse(&tc, line, len, &d) == 0)
+	if (st_format_parse(fmt, &tc, line, len, &d) != 0)
+		return 0;
+	if (fmt->fields_user != NULL)
+		fmt->fields_user(fmt->user, line, len, &d, out);
+	else
 		fmt->fields(line, len, &d, out);
 	return out->n;
 }
@@ -124,7 +175,7 @@ st_format_detect2(const struct st_timectx *tc, const char *const *lines, const s
 		size_t h = 0;
 		for (size_t i = 0; i < n; i++) {
 			struct st_draft d;
-			if (st_format_get(f)->parse(tc, lines[i], lens[i], &d) == 0) {
+			if (st_format_parse(st_format_get(f), tc, lines[i], lens[i], &d) == 0) {
 				ok[f] |= UINT64_C(1) << i;
 				h++;
 			}

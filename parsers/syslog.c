@@ -5,6 +5,8 @@
  *   <34>Oct  2 02:00:03 host su: 'su root' failed for lonvick on /dev/pts/8
  *
  * The stamp has no year (see st_civil_resolve) and no zone (--assume-tz).
+ * The month may be written in another language, as a localised
+ * journalctl or rsyslog writes it ("août 19 11:08:37": st_month_word).
  * The level is the <PRI> severity when present, else a level word that
  * opens the message.
  */
@@ -25,9 +27,15 @@ parse(const struct st_timectx *tc, const char *s, size_t n, struct st_draft *d)
 		return ST_ENOMATCH;
 	struct st_civil c = {.year = -1};
 	c.mon = st_month_abbr(s + i, 3);
-	if (c.mon == 0 || s[i + 3] != ' ')
-		return ST_ENOMATCH;
-	i += 4;
+	if (c.mon != 0 && s[i + 3] == ' ') {
+		i += 4;
+	} else {
+		/* a month in another language: "août 19 11:08:37", "Mär  9 ..." */
+		size_t ml = st_month_word(s + i, n - i, &c.mon);
+		if (ml == 0 || i + ml + 12 > n || s[i + ml] != ' ')
+			return ST_ENOMATCH;
+		i += ml + 1;
+	}
 	if (s[i] == ' ')
 		i++;
 	size_t k = st_digits(s + i, n - i, 1, 2, &c.day);

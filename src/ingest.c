@@ -10,7 +10,20 @@
  * then, only if the line could open with a time (looks_like_record), one
  * parse by every format, which is where a file changes format. Other
  * misses (stack traces) are continuation lines and cost a full search
- * once per ST_REPROBE_MISSES lines.
+ * once per ST_REPROBE_MISSES lines. User formats (format files) may open
+ * with anything, so when there are any, every miss also tries them (an
+ * anchored pattern that fails on its first bytes: cheap).
+ *
+ * Block records: a source detected as a block format (st_format.block,
+ * the journal export format) is split into blocks of lines ended by a
+ * blank line, each parsed once as a whole and stored as one event whose
+ * text is the block. A line holding a field name alone ([A-Z0-9_], no
+ * '=') is the export format's binary field: after its '\n' come a 64-bit
+ * little-endian length and that many bytes, which are stepped over, so
+ * newlines and blank lines inside them do not split the block. Only the
+ * dropped tail of a block cut at ST_LINE_MAX is skipped naively, up to
+ * the next "\n\n". Reprobing and the alternative format never switch a
+ * source into block mode: only detection does.
  */
 #include <string.h>
 
@@ -64,7 +77,10 @@ switch_to(struct st_ingest *ig, int f)
 		ig->alt = ig->format;
 	}
 	ig->format = f;
-	ig->parse = st_format_get((size_t)f)->parse;
+	ig->fmt = st_format_get((size_t)f);
+	ig->block = ig->fmt->block;
+	if (ig->alt >= 0 && st_format_get((size_t)ig->alt)->block)
+		ig->alt = -1;
 }
 
 /* Try every format on one line; switch to the first that reads it. */
@@ -72,9 +88,23 @@ static bool
 reprobe(struct st_ingest *ig, const char *line, size_t n, struct st_draft *d)
 {
 	for (size_t f = 0; f < st_format_count(); f++) {
-		if ((int)f == ig->format)
+		if ((int)f == ig->format || st_format_get(f)->block)
 			continue;
-		if (st_format_get(f)->parse(&ig->tc, line, n, d) == 0) {
+		if (st_format_parse(st_format_get(f), &ig->tc, line, n, d) == 0) {
+			switch_to(ig, (int)f);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Try the user formats (the first in the registry) on a line that does
+ * not look like a record; switch to the first that reads it. */
+static bool
+reprobe_user(struct st_ingest *ig, const char *line, size_t n, struct st_draft *d)
+{
+	for (size_t f = 0; f < st_format_count() && st_format_get(f)->parse_user != NULL; f++) {
+		if ((int)f != ig->format && st_format_parse(st_format_get(f), &ig->tc, line, n, d) == 0) {
 			switch_to(ig, (int)f);
 			return true;
 		}
@@ -121,16 +151,20 @@ one_line(struct st_ingest *ig, const char *line, size_t n, bool truncated)
 	}
 	unsigned flags = truncated ? ST_EV_TRUNCATED : 0;
 	struct st_draft d;
-	bool parsed = ig->parse != NULL && ig->parse(&ig->tc, line, n, &d) == 0;
+	bool parsed = ig->fmt != NULL && st_format_parse(ig->fmt, &ig->tc, line, n, &d) == 0;
 	if (parsed) {
 		ig->misses = 0;
-	} else if (ig->alt >= 0 && st_format_get((size_t)ig->alt)->parse(&ig->tc, line, n, &d) == 0) {
+	} else if (ig->alt >= 0 &&
+	           st_format_parse(st_format_get((size_t)ig->alt), &ig->tc, line, n, &d) == 0) {
 		/* a file that interleaves two formats: one parse, no search */
 		switch_to(ig, ig->alt);
 		parsed = true;
 	} else if (++ig->misses >= ST_REPROBE_MISSES || looks_like_record(line, n)) {
 		ig->misses = 0;
 		parsed = reprobe(ig, line, n, &d);
+	} else if (reprobe_user(ig, line, n, &d)) {
+		ig->misses = 0;
+		parsed = true;
 	}
 	if (!parsed) {
 		if (ig->in_record) {
@@ -185,11 +219,171 @@ probe(struct st_ingest *ig, const char *data, size_t len, bool eof)
 	if (!eof && (n == 0 ? len <= ST_LINE_MAX : n < ST_PROBE_LINES && len < 64 * 1024))
 		return false;
 	ig->format = st_format_detect2(&ig->tc, lines, lens, n, NULL, &ig->alt);
-	ig->parse = ig->format >= 0 ? st_format_get((size_t)ig->format)->parse : NULL;
+	ig->fmt = ig->format >= 0 ? st_format_get((size_t)ig->format) : NULL;
+	ig->block = ig->fmt != NULL && ig->fmt->block;
+	if (ig->alt >= 0 && st_format_get((size_t)ig->alt)->block)
+		ig->alt = -1;
 	/* Without a winner on a short sample (one cut line, say), look again
 	 * at the next data rather than reading the source as untimed. */
 	ig->probed = ig->format >= 0 || n >= ST_PROBE_LINES || eof;
 	return true;
+}
+
+/* ---- block records */
+
+/* A journal export binary field's name: [A-Z0-9_], not opening with a digit. */
+static bool
+binary_key(const char *s, size_t n)
+{
+	if (n == 0 || n > 64 || (s[0] >= '0' && s[0] <= '9'))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
+			return false;
+	return true;
+}
+
+/*
+ * The block at s (which does not open with a blank line): sets *end to
+ * the length of its text (up to the '\n' before the blank line that ends
+ * it) and *next to the start of that blank line. False when s[0..n)
+ * does not hold the whole block.
+ */
+static bool
+block_end(const char *s, size_t n, size_t *end, size_t *next)
+{
+	size_t i = 0;
+	while (i < n) {
+		const char *nl = memchr(s + i, '\n', n - i);
+		if (nl == NULL)
+			return false;
+		size_t e = (size_t)(nl - s), l = e - i;
+		if (l == 0 || (l == 1 && s[i] == '\r')) {
+			*end = i - 1;
+			*next = i; /* the blank line is taken (and counted) on its own */
+			return true;
+		}
+		if (binary_key(s + i, l)) {
+			if (n - e - 1 < 8)
+				return false;
+			uint64_t blen = 0;
+			for (int b = 7; b >= 0; b--)
+				blen = blen << 8 | (unsigned char)s[e + 1 + b];
+			if (blen >= n - e - 9)
+				return false; /* not all its bytes (and the '\n' after) are here */
+			e += 9 + (size_t)blen; /* the '\n' after the bytes, if well formed */
+			if (s[e] != '\n') {
+				/* malformed: go on from the next newline */
+				nl = memchr(s + e, '\n', n - e);
+				if (nl == NULL)
+					return false;
+				e = (size_t)(nl - s);
+			}
+		}
+		i = e + 1;
+	}
+	return false;
+}
+
+static uint32_t
+count_lines(const char *s, size_t n)
+{
+	uint32_t lines = 1;
+	for (const char *p = s; (p = memchr(p, '\n', (size_t)(s + n - p))) != NULL; p++)
+		lines++;
+	return lines;
+}
+
+/* One block of n bytes (lines lines) as one event; false when the locked
+ * format does not read it and a line format takes the source over (then
+ * nothing is used). */
+static bool
+one_block(struct st_ingest *ig, const char *s, size_t n, uint32_t lines, bool truncated)
+{
+	if (n > 0 && s[n - 1] == '\r')
+		n--;
+	struct st_draft d;
+	if (st_format_parse(ig->fmt, &ig->tc, s, n, &d) != 0) {
+		const char *nl = memchr(s, '\n', n);
+		size_t first = nl ? (size_t)(nl - s) : n;
+		if (first > 0 && s[first - 1] == '\r')
+			first--;
+		if (first > 0 && reprobe(ig, s, first, &d))
+			return false;
+		d.ts = ST_TIME_NONE;
+		d.level = ST_LVL_NONE;
+		d.kind = ST_KIND_LOG;
+		d.body = 0;
+	}
+	ig->lineno++;
+	ig->stats.lines += lines;
+	if (truncated)
+		ig->stats.truncated++;
+	add_event(ig, &d, s, n, truncated ? ST_EV_TRUNCATED : 0);
+	ig->lineno += lines - 1;
+	ig->in_record = false;
+	ig->blanks = 0;
+	return true;
+}
+
+/*
+ * Take the blank line or the block at the start of s. Returns the bytes
+ * used: 0 when the block is not complete yet, or when the source just
+ * left block mode (check ig->block).
+ */
+static size_t
+take_block(struct st_ingest *ig, const char *s, size_t n, bool eof)
+{
+	if (s[0] == '\n' || (n >= 2 && s[0] == '\r' && s[1] == '\n')) {
+		ig->lineno++;
+		ig->stats.lines++;
+		ig->stats.blank++;
+		return s[0] == '\n' ? 1 : 2;
+	}
+	size_t end, next;
+	if (block_end(s, n, &end, &next)) {
+		if (end <= ST_LINE_MAX)
+			return one_block(ig, s, end, count_lines(s, end), false) ? next : 0;
+		return one_block(ig, s, ST_LINE_MAX, count_lines(s, end), true) ? next : 0;
+	}
+	if (eof) {
+		end = s[n - 1] == '\n' ? n - 1 : n;
+		if (end == 1 && s[0] == '\r') { /* a last blank line without its newline */
+			ig->lineno++;
+			ig->stats.lines++;
+			ig->stats.blank++;
+			return n;
+		}
+		bool cut = end > ST_LINE_MAX;
+		if (cut)
+			end = ST_LINE_MAX;
+		return one_block(ig, s, end, count_lines(s, end), cut) ? n : 0;
+	}
+	if (n <= ST_LINE_MAX)
+		return 0;
+	if (!one_block(ig, s, ST_LINE_MAX, count_lines(s, ST_LINE_MAX), true))
+		return 0;
+	ig->skip_block = true;
+	ig->skip_nl = s[n - 1] == '\n';
+	return n;
+}
+
+/* Drop data up to the blank line that ends a cut block; returns the bytes
+ * dropped (all of them while it is not found). */
+static size_t
+skip_block(struct st_ingest *ig, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '\n' && ig->skip_nl) {
+			ig->skip_block = false;
+			ig->lineno++;
+			ig->stats.lines++;
+			ig->stats.blank++;
+			return i + 1;
+		}
+		ig->skip_nl = s[i] == '\n';
+	}
+	return n;
 }
 
 size_t
@@ -203,9 +397,21 @@ st_ingest_feed(struct st_ingest *ig, const char *data, size_t len, bool eof)
 		ig->skipping = false;
 		pos = (size_t)(nl - data) + 1;
 	}
+	if (ig->skip_block) {
+		pos = skip_block(ig, data, len);
+		if (ig->skip_block)
+			return len;
+	}
 	if (!ig->probed && !probe(ig, data + pos, len - pos, eof))
 		return pos;
 	while (pos < len) {
+		if (ig->block) {
+			size_t used = take_block(ig, data + pos, len - pos, eof);
+			if (used == 0 && ig->block)
+				return pos; /* an unfinished block: wait for more */
+			pos += used;
+			continue;
+		}
 		const char *nl = memchr(data + pos, '\n', len - pos);
 		if (nl == NULL)
 			break;

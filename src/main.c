@@ -12,8 +12,10 @@
 #include <pcre2.h>
 
 #include "strata/format.h"
+#include "strata/formats-cmd.h"
 #include "strata/output.h"
 #include "strata/run.h"
+#include "strata/userfmt.h"
 #include "strata/util.h"
 
 static const char usage_text[] =
@@ -24,6 +26,8 @@ static const char usage_text[] =
 	"Commands:\n"
 	"  print       print the merged timeline (the default)\n"
 	"  stats       say what strata found in each source, and how fast\n"
+	"  formats     list the formats; with --explain FILE, show which format\n"
+	"              reads each of FILE's first lines, and why others do not\n"
 	"\n"
 	"Sources: files, directories (their files, recursively, in name order;\n"
 	"hidden and README files skipped) and - for standard input.\n"
@@ -39,13 +43,17 @@ static const char usage_text[] =
 	"                        (Europe/Berlin) or an offset (+05:30); default UTC\n"
 	"      --color WHEN      auto (default: on a terminal, unless NO_COLOR is\n"
 	"                        set), always or never\n"
+	"      --formats FILE    also read the formats defined in FILE (repeatable;\n"
+	"                        see also ~/.config/strata/formats/*.format)\n"
+	"      --explain FILE    (formats) explain how the formats read FILE\n"
+	"  -n, --lines N         (formats --explain) lines to explain; default 10\n"
 	"  -h, --help            this help\n"
 	"  -V, --version         the version\n"
 	"\n"
 	"Exit status: 0 when every source was read, 1 when one could not be,\n"
-	"2 on a usage error.\n";
+	"2 on a usage error (a bad format file too).\n";
 
-enum { OPT_SINCE = 256, OPT_UNTIL, OPT_TZ, OPT_COLOR };
+enum { OPT_SINCE = 256, OPT_UNTIL, OPT_TZ, OPT_COLOR, OPT_FORMATS, OPT_EXPLAIN };
 
 static const struct option long_opts[] = {
 	{"output", required_argument, NULL, 'o'},
@@ -56,6 +64,9 @@ static const struct option long_opts[] = {
 	{"assume-tz", required_argument, NULL, OPT_TZ},
 	{"color", required_argument, NULL, OPT_COLOR},
 	{"colour", required_argument, NULL, OPT_COLOR},
+	{"formats", required_argument, NULL, OPT_FORMATS},
+	{"explain", required_argument, NULL, OPT_EXPLAIN},
+	{"lines", required_argument, NULL, 'n'},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, 'V'},
 	{NULL, 0, NULL, 0},
@@ -82,15 +93,63 @@ usage_error(const char *fmt, const char *arg)
 	return 2;
 }
 
+/* Load and register the user formats; false (problems said) on any problem. */
+static bool
+load_formats(struct st_userfmts *ufs, const char *const *files, size_t n)
+{
+	struct st_buf err = {0};
+	int rc = st_userfmts_setup(ufs, files, n, &err);
+	for (size_t i = 0; i < err.len;) {
+		const char *nl = memchr(err.p + i, '\n', err.len - i);
+		size_t end = nl ? (size_t)(nl - err.p) : err.len;
+		fprintf(stderr, "strata: %.*s\n", (int)(end - i), err.p + i);
+		i = end + 1;
+	}
+	st_buf_free(&err);
+	return rc == 0;
+}
+
+/* `strata formats [--explain FILE [-n N]]` */
+static int
+formats_main(enum st_output output, const char *explain, unsigned lines, const char *tzname)
+{
+	if (explain == NULL) {
+		if (st_formats_list(output, stdout) < 0) {
+			fprintf(stderr, "strata: cannot write the output\n");
+			return 1;
+		}
+		return 0;
+	}
+	struct st_tz *tz = NULL;
+	if (tzname && st_tz_load(tzname, &tz) < 0)
+		return usage_error("unknown time zone '%s' (an IANA name such as Europe/Berlin, or +HH:MM)",
+		                   tzname);
+	struct st_explain_opts eo = {.path = explain, .lines = lines, .tz = tz, .output = output};
+	int rc = st_formats_explain(&eo, stdout);
+	st_tz_free(tz);
+	if (rc == -1) {
+		fprintf(stderr, "strata: cannot write the output\n");
+		return 1;
+	}
+	if (rc < 0) {
+		fprintf(stderr, "strata: %s: %s\n", explain, st_strerror(rc));
+		return 1;
+	}
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
-	enum { CMD_PRINT, CMD_STATS } cmd = CMD_PRINT;
+	enum { CMD_PRINT, CMD_STATS, CMD_FORMATS } cmd = CMD_PRINT;
 	int first = 1;
 	if (argc > 1 && strcmp(argv[1], "print") == 0) {
 		first = 2;
 	} else if (argc > 1 && strcmp(argv[1], "stats") == 0) {
 		cmd = CMD_STATS;
+		first = 2;
+	} else if (argc > 1 && strcmp(argv[1], "formats") == 0) {
+		cmd = CMD_FORMATS;
 		first = 2;
 	} else if (argc > 1 && strcmp(argv[1], "help") == 0) {
 		fputs(usage_text, stdout);
@@ -104,8 +163,11 @@ main(int argc, char **argv)
 	po.filter.since = po.filter.until = ST_TIME_NONE;
 	const char *since = NULL, *until = NULL, *tzname = NULL, *pattern = NULL;
 	int color = -1; /* auto */
+	const char *fmt_files[64], *explain = NULL;
+	size_t nfmt_files = 0;
+	long lines = -1;
 	int c;
-	while ((c = getopt_long(argc, argv, "o:e:l:hV", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:e:l:n:hV", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
 			if (strcmp(optarg, "text") == 0)
@@ -142,6 +204,21 @@ main(int argc, char **argv)
 			else
 				return usage_error("--color takes auto, always or never, not '%s'", optarg);
 			break;
+		case OPT_FORMATS:
+			if (nfmt_files == ST_ARRAY_LEN(fmt_files))
+				return usage_error("%s", "more than 64 --formats files (put them in one)");
+			fmt_files[nfmt_files++] = optarg;
+			break;
+		case OPT_EXPLAIN:
+			explain = optarg;
+			break;
+		case 'n': {
+			char *end;
+			lines = strtol(optarg, &end, 10);
+			if (*end != '\0' || end == optarg || lines < 1 || lines > 1000000)
+				return usage_error("-n takes a number of lines (1 to 1000000), not '%s'", optarg);
+			break;
+		}
 		case 'h':
 			fputs(usage_text, stdout);
 			return 0;
@@ -153,20 +230,38 @@ main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (optind >= argc)
+	if (cmd != CMD_FORMATS && (explain || lines > 0))
+		return usage_error("%s", "--explain and -n go with the formats command");
+	if (cmd == CMD_FORMATS && (optind < argc || (lines > 0 && !explain)))
+		return usage_error("%s", "formats takes no sources: strata formats [--explain FILE [-n N]]");
+	if (cmd != CMD_FORMATS && optind >= argc)
 		return usage_error("%s", "no sources given (a file, a directory, or - for stdin)");
+	/* user formats load before anything is read; a bad one is a usage error */
+	struct st_userfmts *ufs = st_userfmts_new();
+	bool formats_ok = load_formats(ufs, fmt_files, nfmt_files);
+	if (!formats_ok || cmd == CMD_FORMATS) {
+		int st = formats_ok ? formats_main(po.output, explain, lines > 0 ? (unsigned)lines : 10,
+		                                   tzname)
+		                    : 2;
+		st_userfmts_free(ufs);
+		return st;
+	}
 
 	struct st_run run;
 	int rc = st_run_init(&run, tzname);
-	if (rc < 0)
+	if (rc < 0) {
+		st_userfmts_free(ufs);
 		return usage_error("unknown time zone '%s' (an IANA name such as Europe/Berlin, or +HH:MM)",
 		                   tzname);
+	}
 	if (since && st_parse_user_time(since, run.tz, &po.filter.since) < 0) {
 		st_run_free(&run);
+		st_userfmts_free(ufs);
 		return usage_error("--since: cannot read time '%s' (RFC 3339 or epoch seconds)", since);
 	}
 	if (until && st_parse_user_time(until, run.tz, &po.filter.until) < 0) {
 		st_run_free(&run);
+		st_userfmts_free(ufs);
 		return usage_error("--until: cannot read time '%s' (RFC 3339 or epoch seconds)", until);
 	}
 	struct regex re = {0};
@@ -181,6 +276,7 @@ main(int argc, char **argv)
 			fprintf(stderr, "strata: -e: %s at offset %zu in '%s'\n", (char *)msg, (size_t)off,
 			        pattern);
 			st_run_free(&run);
+			st_userfmts_free(ufs);
 			return 2;
 		}
 		pcre2_jit_compile(re.code, PCRE2_JIT_COMPLETE); /* falls back to the interpreter */
@@ -220,5 +316,6 @@ main(int argc, char **argv)
 		pcre2_code_free(re.code);
 	}
 	st_run_free(&run);
+	st_userfmts_free(ufs);
 	return status;
 }

@@ -11,6 +11,10 @@
  * as 0, or a mapping the system refuses) is read with libuv file requests
  * into the source's buffer: open -> fstat -> read, read, ... -> close.
  *
+ * A compressed file (found by its first bytes, read before mapping or in
+ * the first read) is handed to source-compressed.c after the fstat, so its
+ * mtime still dates year-less stamps; the mapping is dropped.
+ *
  * A mapped file that shrinks while we read it (truncated in place) would
  * raise SIGBUS past its new end. Each slice checks the size first and stops
  * at the new end with a message; for the race between that check and the
@@ -25,6 +29,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "decompress.h"
 #include "mapguard.h"
 #include "source-int.h"
 
@@ -50,8 +55,8 @@ on_close(uv_fs_t *req)
 		src_done(s);
 }
 
-static void
-close_fd(struct st_source *s)
+void
+src_file_close(struct st_source *s)
 {
 	if (s->fd <= 0) { /* stdin stays open; nothing was opened */
 		if (s->state == SRC_ACTIVE)
@@ -70,12 +75,15 @@ on_read(uv_fs_t *req)
 	uv_fs_req_cleanup(req);
 	if (r < 0) {
 		src_fail(s, (int)r, "read");
-		close_fd(s);
+		src_file_close(s);
 		return;
 	}
-	src_take(s, (size_t)r, r == 0);
+	if (src_take(s, (size_t)r, r == 0) == SRC_COMPRESSED) {
+		src_dz_start(s, s->codec, s->fd, -1);
+		return;
+	}
 	if (r == 0) {
-		close_fd(s);
+		src_file_close(s);
 		return;
 	}
 	read_next(s);
@@ -85,7 +93,7 @@ static void
 on_idle_closed(uv_handle_t *h)
 {
 	struct st_source *s = st_container_of(h, struct st_source, idle);
-	close_fd(s);
+	src_file_close(s);
 }
 
 /* Feed the next slice of the mapping. */
@@ -125,6 +133,16 @@ start_mapped(struct st_source *s, const uv_stat_t *sb)
 	if (!S_ISREG(sb->st_mode) || sb->st_size == 0 || (uint64_t)sb->st_size > SIZE_MAX / 2)
 		return false;
 	size_t size = (size_t)sb->st_size;
+	/* compressed: read and decompressed from the start instead */
+	unsigned char head[8];
+	ssize_t hn = pread(s->fd, head, sizeof(head), 0);
+	s->sniffed = true;
+	s->codec = hn > 0 ? st_codec_detect(head, (size_t)hn, true, NULL) : NULL;
+	if (s->codec != NULL) {
+		src_dz_start(s, s->codec, s->fd, 0);
+		return true;
+	}
+	src_plain_check(s, size);
 	void *p = mmap(NULL, size, PROT_READ, MAP_PRIVATE, s->fd, 0);
 	if (p == MAP_FAILED)
 		return false;
@@ -150,12 +168,12 @@ on_stat(uv_fs_t *req)
 	uv_fs_req_cleanup(req);
 	if (r < 0) {
 		src_fail(s, (int)r, "stat");
-		close_fd(s);
+		src_file_close(s);
 		return;
 	}
 	if (S_ISDIR(sb.st_mode)) {
 		src_fail(s, UV_EISDIR, NULL);
-		close_fd(s);
+		src_file_close(s);
 		return;
 	}
 	st_time mtime = (st_time)sb.st_mtim.tv_sec * ST_USEC + sb.st_mtim.tv_nsec / 1000;

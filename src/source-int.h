@@ -1,6 +1,7 @@
 /*
  * source-int.h: the source struct, shared by source.c (the set, directory
- * expansion, scheduling) and the readers source-file.c and source-stdin.c.
+ * expansion, scheduling) and the readers source-file.c, source-stdin.c
+ * and source-compressed.c.
  */
 #ifndef STRATA_SOURCE_INT_H
 #define STRATA_SOURCE_INT_H
@@ -10,6 +11,9 @@
 #include "strata/ingest.h"
 #include "strata/source.h"
 #include "strata/util.h"
+
+struct st_codec;
+struct src_dz;
 
 enum src_type { SRC_FILE, SRC_STDIN };
 enum src_state { SRC_PENDING, SRC_ACTIVE, SRC_DONE, SRC_FAILED };
@@ -38,6 +42,10 @@ struct st_source {
 	char *buf;          /* owned read buffer */
 	size_t cap, len;    /* bytes held: an unfinished line, then new data */
 	struct st_ingest ig;
+
+	bool sniffed;       /* the first bytes were checked for compression */
+	const struct st_codec *codec; /* they were compressed with it, or NULL */
+	struct src_dz *dz;  /* the decompressing reader while it runs (owned) */
 };
 
 struct st_sources {
@@ -58,12 +66,28 @@ struct st_sources {
 void src_fail(struct st_source *s, int err, const char *what);
 void src_done(struct st_source *s);
 void src_begin(struct st_source *s, st_time ref);
-void src_take(struct st_source *s, size_t nread, bool eof);
 void src_buf_room(struct st_source *s);
+
+/* src_take: nread more bytes are in the buffer. Until the source's first
+ * bytes were checked, it may hold them back (a few bytes that may begin a
+ * magic) or find them compressed: it then returns SRC_COMPRESSED, feeds
+ * nothing, and the reader must stop reading and hand its descriptor to
+ * src_dz_start (the bytes held are the start of the compressed data). */
+enum src_took { SRC_TOOK, SRC_COMPRESSED };
+enum src_took src_take(struct st_source *s, size_t nread, bool eof);
 
 /* source-file.c, source-stdin.c */
 void src_file_start(struct st_source *s);
 void src_file_start_fd(struct st_source *s, uv_file fd);
 void src_stdin_start(struct st_source *s);
+/* Close the descriptor (not stdin's) and finish an active source. */
+void src_file_close(struct st_source *s);
+
+/* source-compressed.c: read the rest of fd (from offset off, or from its
+ * position when off is -1) through the codec; the buffer's bytes come
+ * first. */
+void src_dz_start(struct st_source *s, const struct st_codec *c, uv_file fd, int64_t off);
+/* Say so when a file named for a codec (x.gz) holds n > 0 plain bytes. */
+void src_plain_check(struct st_source *s, size_t n);
 
 #endif

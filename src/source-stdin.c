@@ -3,7 +3,10 @@
  *
  * A file redirected in is read like any file (source-file.c, without
  * opening or closing fd 0). A pipe or a terminal is a libuv stream: its
- * reads land directly in the free part of the source's buffer.
+ * reads land directly in the free part of the source's buffer. A pipe
+ * whose first bytes are compressed (`cat x.gz | strata print -`) is handed
+ * to source-compressed.c, which reads fd 0 itself from then on; a
+ * terminal is taken as text.
  */
 #include <stdlib.h>
 #include <time.h>
@@ -28,18 +31,37 @@ on_closed(uv_handle_t *h)
 }
 
 static void
+on_closed_compressed(uv_handle_t *h)
+{
+	struct st_source *s = st_container_of(h, struct st_source, h.handle);
+	src_dz_start(s, s->codec, 0, -1);
+}
+
+/* The stream stops; fd 0 stays open (libuv never closes 0-2). */
+static void
+hand_over(struct st_source *s)
+{
+	uv_read_stop(&s->h.stream);
+	uv_close(&s->h.handle, on_closed_compressed);
+}
+
+static void
 on_read(uv_stream_t *st, ssize_t nread, const uv_buf_t *b)
 {
 	(void)b;
 	struct st_source *s = st_container_of(st, struct st_source, h.stream);
 	if (nread > 0) {
-		src_take(s, (size_t)nread, false);
+		if (src_take(s, (size_t)nread, false) == SRC_COMPRESSED)
+			hand_over(s);
 		return;
 	}
 	if (nread == 0)
 		return;
 	if (nread == UV_EOF) {
-		src_take(s, 0, true);
+		if (src_take(s, 0, true) == SRC_COMPRESSED) {
+			hand_over(s);
+			return;
+		}
 	} else {
 		src_take(s, 0, true); /* keep what arrived */
 		src_fail(s, (int)nread, "read");
@@ -62,9 +84,10 @@ src_stdin_start(struct st_source *s)
 	int rc;
 	if (s->set->stdin_closed)
 		rc = UV_EBADF;
-	else if (t == UV_TTY)
+	else if (t == UV_TTY) {
+		s->sniffed = true; /* libuv may reopen the terminal: no hand-over */
 		rc = uv_tty_init(s->set->loop, &s->h.tty, 0, 1);
-	else if (t == UV_NAMED_PIPE || t == UV_TCP) {
+	} else if (t == UV_NAMED_PIPE || t == UV_TCP) {
 		rc = uv_pipe_init(s->set->loop, &s->h.pipe, 0);
 		if (rc == 0)
 			rc = uv_pipe_open(&s->h.pipe, 0);

@@ -5,6 +5,8 @@
  *
  * Readers call src_take after each read; it hands whole lines to the
  * ingest and keeps the unfinished one at the front of the buffer. The
+ * first bytes of a source read this way are checked for a compression
+ * magic first (a mapped file is checked by source-file.c). The
  * buffer starts at ST_READ_CHUNK and grows only while one line does not
  * fit, up to twice ST_LINE_MAX, where the ingest cuts the line.
  */
@@ -18,6 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "decompress.h"
 #include "source-int.h"
 #include "strata/util.h"
 
@@ -143,10 +146,23 @@ src_buf_room(struct st_source *s)
 	s->cap = cap;
 }
 
-void
+enum src_took
 src_take(struct st_source *s, size_t nread, bool eof)
 {
 	s->len += nread;
+	if (!s->sniffed) {
+		bool more;
+		const struct st_codec *c = st_codec_detect(s->buf, s->len, eof, &more);
+		if (more)
+			return SRC_TOOK; /* too few bytes to tell yet */
+		s->sniffed = true;
+		if (c != NULL) {
+			s->codec = c;
+			return SRC_COMPRESSED;
+		}
+		src_plain_check(s, s->len);
+		nread = s->len; /* the bytes held back count now */
+	}
 	s->ig.stats.bytes += nread;
 	s->set->bytes += nread;
 	size_t used = st_ingest_feed(&s->ig, s->buf, s->len, eof);
@@ -154,6 +170,7 @@ src_take(struct st_source *s, size_t nread, bool eof)
 		memmove(s->buf, s->buf + used, s->len - used);
 	s->len -= used;
 	src_buf_room(s);
+	return SRC_TOOK;
 }
 
 static void

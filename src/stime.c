@@ -59,10 +59,12 @@ int
 st_civil_check(const struct st_civil *c)
 {
 	int y = c->year < 0 ? 2000 : c->year; /* a leap year: Feb 29 stays possible */
-	if (c->year > 9999 || c->mon < 1 || c->mon > 12 || c->day < 1 ||
-	    c->day > st_days_in_month(y, c->mon) || c->hour < 0 || c->hour > 23 ||
-	    c->min < 0 || c->min > 59 || c->sec < 0 || c->sec > 60 || c->usec < 0 ||
-	    c->usec > 999999)
+	bool dateless = c->year < 0 && c->mon == 0 && c->day == 0; /* a time of day */
+	if (!dateless && (c->year > 9999 || c->mon < 1 || c->mon > 12 || c->day < 1 ||
+	                  c->day > st_days_in_month(y, c->mon)))
+		return ST_ERANGE;
+	if (c->hour < 0 || c->hour > 23 || c->min < 0 || c->min > 59 || c->sec < 0 || c->sec > 60 ||
+	    c->usec < 0 || c->usec > 999999)
 		return ST_ERANGE;
 	if (c->has_off && (c->off_sec < -24 * 3600 || c->off_sec > 24 * 3600))
 		return ST_ERANGE;
@@ -100,11 +102,42 @@ st_timectx_init(struct st_timectx *tc, const struct st_tz *tz, st_time ref)
 	tc->ref_year = year_of(ref);
 }
 
+/* A time of day: the reference's date in the stamp's zone, or the day
+ * before when that lies after the reference (see stime.h). */
+static int
+resolve_dateless(const struct st_timectx *ctx, struct st_civil c, st_time *out)
+{
+	st_time ref = ctx ? ctx->ref : 0;
+	const struct st_tz *tz = ctx ? ctx->tz : NULL;
+	int off = c.has_off ? c.off_sec : tz ? st_tz_offset_at(tz, ref) : 0;
+	st_time wall = ref + (st_time)off * ST_USEC;
+	int64_t days = (wall >= 0 ? wall : wall - ST_DAY_USEC + 1) / ST_DAY_USEC;
+	for (int back = 0; back < 2; back++) {
+		st_civil_from_days(days - back, &c.year, &c.mon, &c.day);
+		if (c.year < 0 || c.year > 9999)
+			return ST_ERANGE;
+		st_time t;
+		if (c.has_off || tz == NULL) {
+			t = st_civil_to_utc(&c);
+		} else {
+			struct st_civil w = c;
+			w.has_off = false;
+			t = st_tz_wall_to_utc(tz, st_civil_to_utc(&w));
+		}
+		*out = t;
+		if (t <= ref)
+			break;
+	}
+	return 0;
+}
+
 int
 st_civil_resolve(const struct st_timectx *ctx, struct st_civil c, st_time *out)
 {
 	if (st_civil_check(&c) < 0)
 		return ST_ERANGE;
+	if (c.year < 0 && c.mon == 0)
+		return resolve_dateless(ctx, c, out);
 	bool yearless = c.year < 0;
 	int ref_year = 1970;
 	if (yearless) {

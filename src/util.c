@@ -42,6 +42,10 @@ st_strerror(int err)
 		return "limit exceeded";
 	case ST_ENOZONE:
 		return "unknown time zone";
+	case ST_ECORRUPT:
+		return "corrupt compressed data";
+	case ST_ETRUNC:
+		return "compressed data ends early (truncated)";
 	}
 	if (err < 0 && err > -4096)
 		return uv_strerror(err);

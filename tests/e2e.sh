@@ -23,6 +23,9 @@ T=$(mktemp -d "${TMPDIR:-/tmp}/strata-e2e.XXXXXX") || exit 2
 trap 'chmod -R u+rwx "$T" 2>/dev/null; rm -rf "$T"' EXIT
 trap 'exit 2' INT TERM
 KEEP=$(pwd) # inputs of failed garbage runs are kept here
+# the user's own formats (~/.config/strata/formats) stay out of the tests
+XDG_CONFIG_HOME=$T/config
+export XDG_CONFIG_HOME
 
 PASS=0
 FAIL=0
@@ -532,6 +535,318 @@ if [ -w /dev/full ]; then
 	check "unwritable output: exit status 1 (got $RC)" status_is 1
 	check "unwritable output: a message" err_has "cannot write"
 fi
+
+# ---- 9. user formats: format files, strata formats, formats --explain
+cat >"$T/pay.format" <<'EOF'
+# the payments API's own log shape
+[format payments-api]
+title   = payments API "PAY 2024-03-01 10:00:00.123 +0100 [txn=abc123] E charge failed"
+pattern = PAY (?<ts>\S+ \S+ [+-]\d{4}) \[txn=(?<txn>[^\]]*)\] (?<level>[A-Z]) (?<body>.*)
+time    = %Y-%m-%d %H:%M:%S.%f %z
+level I = info
+level W = warn
+level E = error
+sample 2024-03-01T09:00:00.123Z error = PAY 2024-03-01 10:00:00.123 +0100 [txn=abc123] E charge failed
+reject  = PAY 2024-03-01 [txn=abc123] E no time
+EOF
+printf '%s\n' \
+	'PAY 2024-03-01 10:00:00.123 +0100 [txn=abc123] E charge failed: card declined' \
+	'PAY 2024-03-01 10:00:00.450 +0100 [txn=abc123] I retry scheduled in 30s' \
+	'  retry policy: exponential' \
+	'PAY 2024-03-01 10:00:30.452 -0500 [txn=def456] W retry 1 of 3' >"$T/pay.log"
+st print -o json --formats "$T/pay.format" "$T/pay.log"
+check "--formats: exit status 0 (got $RC)" status_is 0
+check "--formats: valid JSON lines" py jsonl "$OUT" 3
+check "--formats: time with its offset, level from the map" \
+	py has "$OUT" 2024-03-01T09:00:00.123000Z "card declined" error payments-api
+check "--formats: continuation line joined" py has "$OUT" 2024-03-01T09:00:00.450000Z "retry policy" info
+check "--formats: a negative offset" py has "$OUT" 2024-03-01T15:00:30.452000Z "retry 1 of 3" warn
+check "--formats: a named group is a field" \
+	py field "$OUT" 2024-03-01T15:00:30.452000Z "retry 1 of 3" txn '"def456"'
+check "--formats: no stderr" err_empty
+st stats --formats "$T/pay.format" "$T/pay.log"
+check "--formats with stats: the format named" out_has "payments-api"
+
+# a broken sample: refused before anything is read, with the file and line
+sed 's/^sample .*/sample 2024-03-01T09:00:00.123Z = PAY 2024-03-01 10:00:00.123 +0100 txn=abc123 E charge failed/' \
+	"$T/pay.format" >"$T/broken.format"
+st print --formats "$T/broken.format" "$T/pay.log"
+check "broken sample: exit status 2 (got $RC)" status_is 2
+check "broken sample: FILE:LINE and the reason" err_has "broken.format:9: sample does not read: the pattern does not match"
+check "broken sample: where the pattern stops" err_has "then stops at byte 34"
+check "broken sample: nothing printed" test ! -s "$OUT"
+st formats --formats "$T/broken.format"
+check "broken sample, formats command: exit status 2" status_is 2
+printf '[format x]\npattern = (?<ts>\\d+\ntime = %%s\nsample = 1\n' >"$T/badre.format"
+st --formats "$T/badre.format" "$T/pay.log"
+check "bad pattern: exit status 2" status_is 2
+check "bad pattern: pcre2's message and offset" err_has "badre.format:2: pattern: missing closing parenthesis at offset"
+st --formats "$T/missing.format" "$T/pay.log"
+check "missing format file: exit status 2" status_is 2
+check "missing format file: named" err_has "missing.format: cannot read the format file"
+
+# strata formats lists built-in and user formats
+st formats --formats "$T/pay.format"
+check "formats: exit status 0" status_is 0
+check "formats: the user format with FILE:LINE" out_has "pay.format:2"
+check "formats: the user format first" test "$(sed -n 2p "$OUT" | cut -d' ' -f1)" = payments-api
+check "formats: built-ins" out_has "built-in"
+check "formats: its title" out_has 'payments API "PAY'
+st formats -o json --formats "$T/pay.format"
+check "formats -o json: exit status 0" status_is 0
+check "formats -o json: one document, user format first" python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+f = d["formats"]
+assert f[0] == {"name": "payments-api", "from": sys.argv[2] + ":2", "builtin": False,
+                "title": "payments API \"PAY 2024-03-01 10:00:00.123 +0100 [txn=abc123] E charge failed\""}, f[0]
+assert all(x["builtin"] and x["from"] == "built-in" for x in f[1:])
+assert len({x["name"] for x in f}) == len(f)
+' "$OUT" "$T/pay.format"
+
+# the default directory: $XDG_CONFIG_HOME/strata/formats/*.format
+mkdir -p "$T/config/strata/formats"
+cp "$T/pay.format" "$T/config/strata/formats/pay.format"
+cp "$T/broken.format" "$T/config/strata/formats/broken.format.bak"
+st print -o json "$T/pay.log"
+check "formats directory: exit status 0 (got $RC)" status_is 0
+check "formats directory: read without --formats" py has "$OUT" 2024-03-01T09:00:00.123000Z "card declined" error payments-api
+st formats
+check "formats directory: listed with its path" out_has "$T/config/strata/formats/pay.format:2"
+st formats --formats "$T/pay.format"
+check "same name twice: exit status 2" status_is 2
+check "same name twice: where the other is" err_has "format payments-api is already defined ($T/pay.format:2)"
+rm -r "$T/config/strata"
+
+# --explain on a file of mixed formats
+printf '%s\n' \
+	'Oct  2 02:00:03 web-07 nginx[311]: upstream timed out' \
+	'2024-10-02T02:00:05Z ERROR disk full on /var/lib/app' \
+	'{"level":"warn","ts":"2024-10-02T02:00:06.250Z","msg":"slow query","ms":812}' \
+	'W1002 02:00:07.123456       1 lease.go:88] lease renewal late' \
+	'2024-10-02T02:00:08.5+00:00 INFO recovered' \
+	'Oct  2 02:00:09 web-07 sshd[90]: session closed' \
+	'PAY 2024-10-02 04:00:10.000 +0200 [txn=q9] E charge failed' \
+	'	at com.example.Pay.charge(Pay.java:42)' \
+	'PAY 2024-10-02 04:00:11,000 +0200 [txn=q9] E comma' >"$T/mixed.log"
+touch -d 2024-10-03T00:00:00Z "$T/mixed.log"
+st formats --formats "$T/pay.format" --explain "$T/mixed.log"
+check "explain: exit status 0 (got $RC)" status_is 0
+check "explain: detection" out_has "detection: generic reads"
+# the line after "line N:" says what strata makes of line N
+pick() { awk -v h="line $1:" 'index($0, h) == 1 { getline; print; exit }' "$OUT"; }
+check "explain: line 1 syslog, read as generic" test "$(pick 1)" = "  strata: generic, 2024-10-02T02:00:03.000000Z, level none"
+check "explain: line 3 json" test "$(pick 3)" = "  strata: json, 2024-10-02T02:00:06.250000Z, level warn"
+check "explain: line 4 klog" test "$(pick 4)" = "  strata: klog, 2024-10-02T02:00:07.123456Z, level warn"
+check "explain: line 5 iso8601" test "$(pick 5)" = "  strata: iso8601, 2024-10-02T02:00:08.500000Z, level info"
+check "explain: line 6 syslog" test "$(pick 6)" = "  strata: syslog, 2024-10-02T02:00:09.000000Z, level none"
+check "explain: line 7 the user format" test "$(pick 7)" = "  strata: payments-api, 2024-10-02T02:00:10.000000Z, level error"
+check "explain: line 8 a continuation" test "$(pick 8)" = "  strata: continues the record of line 7 (no format it tries reads it)"
+check "explain: the user format's fields" out_has "  fields: txn=q9"
+check "explain: the layout's complaint" out_has "does not read as '%Y-%m-%d %H:%M:%S.%f %z': byte 19: the layout wants '.' here, not ',000 +0200'"
+check "explain: ten lines by default, all nine here" test "$(grep -c '^line ' "$OUT")" -eq 9
+st formats --formats "$T/pay.format" --explain "$T/mixed.log" -n 2
+check "explain -n 2: two lines" test "$(grep -c '^line ' "$OUT")" -eq 2
+st formats --formats "$T/pay.format" --explain "$T/mixed.log" -o json
+check "explain -o json: exit status 0" status_is 0
+check "explain -o json: a header, then the format of each line and who reads it" python3 -c '
+import json, sys
+docs = [json.loads(l) for l in open(sys.argv[1])]
+h = docs[0]
+assert h["detection"]["format"] == "generic" and h["detection"]["lines"] == 9, h
+assert h["detection"]["every_format"]["payments-api"] == 1, h
+lines = {d["line"]: d for d in docs[1:]}
+want = {1: "generic", 2: "generic", 3: "json", 4: "klog", 5: "iso8601", 6: "syslog", 7: "payments-api"}
+for n, f in want.items():
+    assert lines[n]["strata"]["format"] == f, (n, lines[n]["strata"])
+assert "syslog" in [r["format"] for r in lines[1]["read_by"]]
+assert "iso8601" in [r["format"] for r in lines[2]["read_by"]]
+assert lines[7]["strata"]["fields"] == {"txn": "q9"}
+assert lines[8]["strata"] == {"continues": 7}
+why = {r["format"]: r["why"] for r in lines[9]["not_read_by"]}
+assert why["payments-api"].startswith("the pattern matches, but ts"), why
+assert why["syslog"] == "no match"
+' "$OUT"
+st formats --formats "$T/pay.format" --explain - -n 3 <"$T/mixed.log"
+check "explain -: standard input" test "$(pick 3)" = "  strata: json, 2024-10-02T02:00:06.250000Z, level warn"
+st formats --explain "$T/nope.log"
+check "explain a missing file: exit status 1" status_is 1
+check "explain a missing file: named" err_has "nope.log"
+st print --explain "$T/mixed.log" "$T/mixed.log"
+check "--explain without formats: exit status 2" status_is 2
+st formats "$T/mixed.log"
+check "formats with a source: exit status 2" status_is 2
+st formats --explain "$T/mixed.log" -n 0
+check "explain -n 0: exit status 2" status_is 2
+
+# ---- 10. compressed sources: gzip and zstd, by their magic bytes
+cd "$SRC" || exit 2
+Z=$T/compressed
+mkdir -p "$Z"
+# every fixture file compressed, in the same directory layout: the same
+# events as the plain files (the source names aside)
+st print -o json fixtures/incidents/
+cp "$OUT" "$Z/plain.json"
+cp -Rp fixtures/incidents "$Z/gz"
+find "$Z/gz" -type f ! -name 'README*' -exec gzip -n {} +
+st print -o json "$Z/gz"
+check "gzip: exit status 0 (got $RC)" status_is 0
+check "gzip: nothing on stderr" err_empty
+check "gzip: the same events as the plain fixtures" py same "$Z/plain.json" "$OUT"
+if command -v zstd >/dev/null 2>&1; then
+	cp -Rp fixtures/incidents "$Z/zst"
+	find "$Z/zst" -type f ! -name 'README*' -exec zstd -q --rm {} +
+	st print -o json "$Z/zst"
+	check "zstd: exit status 0 (got $RC)" status_is 0
+	check "zstd: nothing on stderr" err_empty
+	check "zstd: the same events as the plain fixtures" py same "$Z/plain.json" "$OUT"
+	# two frames one after the other
+	F=fixtures/incidents/dr-not-ready/api-server.log
+	cat "$F" "$F" >"$Z/twice.log"
+	st print -o json "$Z/twice.log"
+	cp "$OUT" "$Z/twice.json"
+	{ zstd -q -c "$F"; zstd -q -c "$F"; } >"$Z/twice.zst"
+	st print -o json "$Z/twice.zst"
+	check "zstd: concatenated frames all read" py same "$Z/twice.json" "$OUT"
+else
+	echo "e2e.sh: zstd is not installed (scripts/install-deps installs it): .zst checks skipped"
+fi
+
+# concatenated gzip members (cat a.gz b.gz), and standard input
+F=fixtures/incidents/dr-not-ready/api-server.log
+st print -o json "$F"
+cp "$OUT" "$Z/api.json"
+gzip -c "$F" >"$Z/api.log.gz"
+{ head -n 3 "$F" | gzip -c; tail -n +4 "$F" | gzip -c; } >"$Z/members.gz"
+st print -o json "$Z/members.gz"
+check "gzip members: exit status 0" status_is 0
+check "gzip members: all read, as one file" py same "$Z/api.json" "$OUT"
+cat "$Z/api.log.gz" | "$BIN" print -o json - >"$OUT" 2>"$ERR"
+RC=$?
+sanitized "print -o json - (gzip pipe)"
+check "gzip pipe: exit status 0" status_is 0
+check "gzip pipe: the same events as the plain file" py same "$Z/api.json" "$OUT"
+st print -o json - <"$Z/api.log.gz"
+check "gzip redirected to stdin: the same events" py same "$Z/api.json" "$OUT"
+# a pipe that delivers the magic a byte at a time, then waits
+(printf '\037'; sleep 0.2; printf '\213'; sleep 0.2; tail -c +3 "$Z/api.log.gz") |
+	"$BIN" print -o json - >"$OUT" 2>"$ERR"
+RC=$?
+sanitized "print -o json - (slow gzip pipe)"
+check "gzip slow pipe: the same events" py same "$Z/api.json" "$OUT"
+cp "$Z/api.log.gz" "$Z/api-renamed"
+st print -o json "$Z/api-renamed"
+check "gzip without its extension: found by its magic" py same "$Z/api.json" "$OUT"
+if mkfifo "$Z/fifo" 2>/dev/null; then
+	cat "$Z/api.log.gz" >"$Z/fifo" &
+	st print -o json "$Z/fifo"
+	wait
+	check "gzip through a named pipe: the same events" py same "$Z/api.json" "$OUT"
+fi
+st stats -o json "$Z/api.log.gz"
+NEV=$(python3 -c 'import sys; print(sum(1 for _ in open(sys.argv[1])))' "$Z/api.json")
+check "gzip stats: the same event count ($NEV) as the plain file" test "$(py statfield "$OUT" 0 events)" = "$NEV"
+
+# truncated and corrupt: the events before the damage, a message, status 1
+awk 'BEGIN { for (i = 1; i <= 30000; i++)
+	printf "2024-05-01T%02d:%02d:%02dZ web%d app[7]: request %d served in %d ms\n",
+	       i / 3600 % 24, i / 60 % 60, i % 60, i % 5, i, (i * 37) % 900 }' >"$Z/big.log"
+gzip -c "$Z/big.log" >"$Z/big.log.gz"
+head -c "$(( $(wc -c <"$Z/big.log.gz") / 2 ))" "$Z/big.log.gz" >"$Z/cut.log.gz"
+st print -o json "$Z/cut.log.gz"
+check "truncated gzip: exit status 1 (got $RC)" status_is 1
+check "truncated gzip: the message names the file" err_has "cut.log.gz: gzip: compressed data ends early (truncated)"
+check "truncated gzip: the events before the cut, in order, none after" python3 -c '
+import json, sys
+evs = [json.loads(l) for l in open(sys.argv[1])]
+n = [int(e["text"].split("request ")[1].split()[0]) for e in evs]
+assert 1000 < len(n) < 30000 and n == list(range(1, len(n) + 1)), (len(n), n[:3], n[-3:])
+' "$OUT"
+cp "$Z/big.log.gz" "$Z/bad.log.gz"
+printf 'garbage!' | dd of="$Z/bad.log.gz" bs=1 seek=4000 conv=notrunc 2>/dev/null
+st print -o json "$Z/bad.log.gz"
+check "corrupt gzip: exit status 1 (got $RC)" status_is 1
+check "corrupt gzip: the message names the file and zlib's reason" \
+	grep -q -E 'bad.log.gz: gzip: .*: corrupt compressed data' "$ERR"
+st print -o json "$Z/bad.log.gz" "$F"
+check "corrupt gzip: the other sources are still read" py has "$OUT" 2024-12-18T14:21:58.000000Z "10.0.50.11:5432 refused"
+head -c 100 "$Z/big.log.gz" | "$BIN" print - >"$OUT" 2>"$ERR"
+RC=$?
+sanitized "print - (truncated gzip pipe)"
+check "truncated gzip pipe: exit status 1 (got $RC)" status_is 1
+check "truncated gzip pipe: a message" err_has "-: gzip: compressed data ends early"
+if command -v zstd >/dev/null 2>&1; then
+	zstd -q -c "$Z/big.log" | head -c 50000 >"$Z/cut.log.zst"
+	st print -o json "$Z/cut.log.zst"
+	check "truncated zstd: exit status 1 (got $RC)" status_is 1
+	check "truncated zstd: the message names the file" err_has "cut.log.zst: zstd: compressed data ends early"
+	check "truncated zstd: some events before the cut" py jsonl "$OUT" 100
+fi
+
+# a name that promises gzip, plain text inside: read as text, with a note
+cp "$F" "$Z/plain.log.gz"
+st print -o json "$Z/plain.log.gz"
+check "plain .gz: exit status 0" status_is 0
+check "plain .gz: read as text" py same "$Z/api.json" "$OUT"
+check "plain .gz: a note says so" err_has "plain.log.gz: not gzip data despite its name"
+# an empty .gz is an empty file
+: >"$Z/empty.log.gz"
+st print "$Z/empty.log.gz"
+check "empty .gz: exit status 0" status_is 0
+
+# rotated logs: app.log, app.log.1, app.log.2.gz with year-less stamps,
+# each dated by its own mtime (the compressed file's for .gz), merged
+mkdir "$Z/rot"
+printf 'Dec 30 23:00:00 h app: oldest, rotated twice\nDec 31 08:00:00 h app: older, rotated twice\n' |
+	gzip -c >"$Z/rot/app.log.2.gz"
+printf 'Dec 31 12:00:00 h app: rotated once\nDec 31 23:59:59 h app: last of the year\n' >"$Z/rot/app.log.1"
+printf 'Jan  1 00:00:01 h app: new year\nJan  1 09:30:00 h app: newest\n' >"$Z/rot/app.log"
+touch -d 2024-12-31T09:00:00Z "$Z/rot/app.log.2.gz"
+touch -d 2025-01-01T00:00:00Z "$Z/rot/app.log.1"
+touch -d 2025-01-01T10:00:00Z "$Z/rot/app.log"
+st print -o json "$Z/rot"
+check "rotated: exit status 0" status_is 0
+check "rotated: six events" py count "$OUT" 6
+check "rotated: in time order" py order "$OUT"
+check "rotated: the oldest first, from the .gz" py sources "$OUT" "$Z/rot/app.log.2.gz" "$Z/rot/app.log.1" "$Z/rot/app.log"
+check "rotated: the .gz dated by its mtime" py has "$OUT" 2024-12-30T23:00:00.000000Z "oldest, rotated twice"
+check "rotated: January after December" py has "$OUT" 2025-01-01T00:00:01.000000Z "new year"
+
+# ---- block records: journalctl -o export, from a file (mapped) and a pipe
+J=$T/journal
+mkdir "$J"
+{
+	printf '__CURSOR=s=a1;i=1;b=b2;m=10;t=60a24181e4000;x=1\n__REALTIME_TIMESTAMP=1700000000000000\n'
+	printf 'PRIORITY=6\n_HOSTNAME=build-7\nSYSLOG_IDENTIFIER=backup\nMESSAGE=snapshot started\n\n'
+	printf '__CURSOR=s=a1;i=2;b=b2;m=11;t=60a2418b6d680;x=2\n__REALTIME_TIMESTAMP=1700000010000000\n'
+	printf 'PRIORITY=3\n_HOSTNAME=build-7\nCOREDUMP\n\026\0\0\0\0\0\0\0two\n\nlines=and a blank\n'
+	printf 'MESSAGE=snapshot failed\n\n'
+	printf '__REALTIME_TIMESTAMP=1700000005000000\nPRIORITY=4\nMESSAGE=disk almost full\n'
+} >"$J/entries.export"
+st print -o json "$J/entries.export"
+check "journal export: exit status 0" status_is 0
+check "journal export: three events, in time order" py count "$OUT" 3
+check "journal export: in time order" py order "$OUT"
+check "journal export: the failure, with its binary field" \
+	py has "$OUT" 2023-11-14T22:13:30.000000Z "MESSAGE=snapshot failed" error journal-export
+check "journal export: the last entry, without its blank line" \
+	py has "$OUT" 2023-11-14T22:13:25.000000Z "disk almost full" warn journal-export
+check "journal export: fields" py field "$OUT" 2023-11-14T22:13:20.000000Z "snapshot started" program '"backup"'
+cp "$OUT" "$J/file.json"
+cat "$J/entries.export" | "$BIN" print -o json - >"$OUT" 2>"$ERR"
+RC=$?
+sanitized "print -o json - (journal export pipe)"
+check "journal export: a pipe gives the same events" py count "$OUT" 3
+
+# time-of-day stamps take their date from the file's mtime (strace -tt)
+printf '23:59:58.000001 openat(AT_FDCWD, "/etc/x", O_RDONLY) = 3\n00:00:01.500000 read(3, "", 4096) = 0\n' \
+	>"$J/trace.log"
+touch -d 2025-01-01T00:30:00Z "$J/trace.log"
+st print -o json "$J/trace.log"
+check "strace: the line before midnight is from the day before" \
+	py has "$OUT" 2024-12-31T23:59:58.000001Z "openat" null strace
+check "strace: the line after midnight is from the mtime's day" \
+	py has "$OUT" 2025-01-01T00:00:01.500000Z "read(3" null strace
 
 echo "$PASS passed, $FAIL failed"
 [ "$FAIL" -eq 0 ]

@@ -157,8 +157,9 @@ check_parse(size_t f, const struct st_timectx *tc, const char *line, size_t n)
 	memcpy(p, line, n);
 	struct st_draft d;
 	if (st_formats[f]->parse(tc, p, n, &d) == 0) {
+		/* only a wrapper may read a line without a time (format.h) */
 		if (d.body > n || d.level > ST_LVL_FATAL || d.kind > ST_KIND_METRIC ||
-		    d.ts == ST_TIME_NONE) {
+		    (d.ts == ST_TIME_NONE && !st_formats[f]->wraps)) {
 			fprintf(stderr, "%s: bad draft (body %u of %zu, level %u, kind %u) for: %.*s\n",
 			        st_formats[f]->name, d.body, n, d.level, d.kind, (int)n, line);
 			_exit(3);

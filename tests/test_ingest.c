@@ -954,6 +954,213 @@ test_mapped_long_continuation(void **state)
 	tu_release(body);
 }
 
+/* ---- block records (journalctl -o export) */
+
+/* One export entry: a cursor, the realtime stamp, fields; with bin, a
+ * binary field whose bytes hold newlines, a blank line and '='. */
+static void
+export_entry(struct st_buf *b, int i, bool bin)
+{
+	st_buf_addf(b, "__CURSOR=s=ab12;i=%x;b=cd34;m=%x;t=%llx;x=9\n", i, 1000 + i,
+	            (unsigned long long)(1700000000000000LL + i * 1000));
+	st_buf_addf(b, "__REALTIME_TIMESTAMP=%lld\n", 1700000000000000LL + i * 1000);
+	st_buf_addf(b, "PRIORITY=%d\n_HOSTNAME=node-%d\n", i % 8, i % 3);
+	if (bin) {
+		static const char data[] = "line one\n\nEVIL=1\n\n";
+		unsigned char len[8] = {sizeof(data) - 1};
+		st_buf_adds(b, "COREDUMP_BLOB\n");
+		st_buf_add(b, (const char *)len, 8);
+		st_buf_add(b, data, sizeof(data) - 1);
+		st_buf_addc(b, '\n');
+	}
+	st_buf_addf(b, "MESSAGE=entry %d\n", i);
+}
+
+static struct st_buf
+export_input(int n)
+{
+	struct st_buf b = {0};
+	for (int i = 0; i < n; i++) {
+		export_entry(&b, i, i % 4 == 1);
+		st_buf_adds(&b, i % 5 == 2 ? "\n\n" : "\n");
+	}
+	return b;
+}
+
+static void
+test_block_records(void **state)
+{
+	(void)state;
+	struct st_buf in = export_input(60);
+	uint64_t lines = 0;
+	for (size_t i = 0; i < in.len; i++)
+		lines += in.p[i] == '\n';
+	static const size_t chunks[] = {0, 1, 3, 7, 64, 4096};
+	char *want = NULL;
+	for (size_t c = 0; c < ST_ARRAY_LEN(chunks); c++) {
+		struct fixture fx;
+		fx_init(&fx, 0);
+		feed(&fx.ig, in.p, in.len, chunks[c]);
+		assert_int_equal(fx.ig.format, st_format_find("journal-export"));
+		assert_int_equal(fx.ig.stats.events, 60);
+		assert_int_equal(fx.ig.stats.timed, 60);
+		assert_int_equal(fx.ig.stats.lines, lines);
+		assert_int_equal(fx.ig.stats.blank, 60 + 12);
+		struct st_event ev = event(&fx, 0);
+		assert_ev_text(&ev, "__CURSOR=s=ab12;i=0;b=cd34;m=3e8;t=60a24181e4000;x=9\n"
+		                    "__REALTIME_TIMESTAMP=1700000000000000\n"
+		                    "PRIORITY=0\n_HOSTNAME=node-0\nMESSAGE=entry 0");
+		assert_int_equal(ev.line, 1);
+		assert_time(ev.ts, 1700000000000000LL);
+		assert_int_equal(ev.level, ST_LVL_FATAL);
+		/* the binary field's blank line does not end the entry */
+		ev = event(&fx, 1);
+		assert_int_equal(ev.line, 7);
+		assert_time(ev.ts, 1700000000001000LL);
+		assert_true(ev.len > 100);
+		assert_memory_equal(ev.text + ev.len - 15, "MESSAGE=entry 1", 15);
+		ev = event(&fx, 59);
+		assert_time(ev.ts, 1700000000059000LL);
+		char *got = snapshot(&fx);
+		if (want == NULL) {
+			want = got;
+		} else {
+			if (strcmp(got, want) != 0) {
+				print_error("blocks in chunks of %zu differ from one feed\n", chunks[c]);
+				fail();
+			}
+			free(got);
+		}
+		fx_free(&fx);
+	}
+	free(want);
+	assert_mapped_like_copied(in.p, in.len, "export blocks");
+	/* the last entry without its blank line, or even its newline */
+	in.len -= 2;
+	assert_mapped_like_copied(in.p, in.len, "export blocks, no final newline");
+	struct fixture fx;
+	fx_init(&fx, 0);
+	feed(&fx.ig, in.p, in.len, 5);
+	assert_int_equal(fx.ig.stats.events, 60);
+	struct st_event ev = event(&fx, 59);
+	assert_memory_equal(ev.text + ev.len - 16, "MESSAGE=entry 59", 16);
+	fx_free(&fx);
+	st_buf_free(&in);
+}
+
+static void
+test_block_long(void **state)
+{
+	(void)state;
+	/* a 2 MiB entry (a binary MESSAGE of many lines) is cut at
+	 * ST_LINE_MAX, the entries after it are read */
+	struct st_buf in = {0};
+	export_entry(&in, 0, false);
+	st_buf_adds(&in, "\n__REALTIME_TIMESTAMP=1700000000500000\nMESSAGE\n");
+	size_t big = 2u << 20;
+	unsigned char len[8] = {0};
+	for (int b = 0; b < 8; b++)
+		len[b] = (unsigned char)((uint64_t)big >> (8 * b));
+	st_buf_add(&in, (const char *)len, 8);
+	for (size_t i = 0; i < big; i += 64)
+		st_buf_adds(&in, "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcde\n");
+	st_buf_adds(&in, "\n\n");
+	export_entry(&in, 1, true);
+	st_buf_adds(&in, "\n");
+	static const size_t chunks[] = {256u << 10, 64u << 10, 0};
+	for (size_t c = 0; c < ST_ARRAY_LEN(chunks); c++) {
+		struct fixture fx;
+		fx_init(&fx, 0);
+		feed(&fx.ig, in.p, in.len, chunks[c]);
+		assert_int_equal(st_store_count(fx.st), 3);
+		assert_int_equal(fx.ig.stats.truncated, 1);
+		struct st_event ev = event(&fx, 1);
+		assert_int_equal(ev.len, ST_LINE_MAX);
+		assert_true(ev.flags & ST_EV_TRUNCATED);
+		assert_time(ev.ts, 1700000000500000LL);
+		assert_int_equal(ev.line, 7);
+		ev = event(&fx, 2);
+		assert_time(ev.ts, 1700000000001000LL);
+		assert_false(ev.flags & ST_EV_TRUNCATED);
+		fx_free(&fx);
+	}
+	st_buf_free(&in);
+}
+
+static void
+test_block_not_read(void **state)
+{
+	(void)state;
+	/* a block without a journal time is one untimed event; a block a line
+	 * format reads ends block mode */
+	struct st_buf in = export_input(3);
+	st_buf_adds(&in, "hello\nworld\n\n");
+	st_buf_adds(&in, "2024-01-01T00:00:00Z INFO now lines\n\tat continued\n"
+	                 "2024-01-01T00:00:01Z WARN and more\n");
+	static const size_t chunks[] = {0, 1, 7};
+	for (size_t c = 0; c < ST_ARRAY_LEN(chunks); c++) {
+		struct fixture fx;
+		fx_init(&fx, 0);
+		feed(&fx.ig, in.p, in.len, chunks[c]);
+		assert_int_equal(fx.ig.format, st_format_find("iso8601"));
+		assert_int_equal(st_store_count(fx.st), 3 + 1 + 2);
+		struct st_event ev = event(&fx, 3);
+		assert_ev_text(&ev, "hello\nworld");
+		assert_true(ev.ts == ST_TIME_NONE);
+		ev = event(&fx, 4);
+		assert_ev_text(&ev, "2024-01-01T00:00:00Z INFO now lines\n\tat continued");
+		assert_int_equal(ev.line, 29); /* the binary field's newlines count */
+		fx_free(&fx);
+	}
+	st_buf_free(&in);
+	/* a binary field claiming more bytes than there are: the rest of the
+	 * data is its block, and nothing breaks */
+	in = export_input(2);
+	st_buf_adds(&in, "__REALTIME_TIMESTAMP=1700000000900000\nBLOB\n\xff\xff\xff\xff\xff\xff\xff\x7f"
+	                 "short\n\n__REALTIME_TIMESTAMP=1700000000950000\n\n");
+	for (size_t c = 0; c < ST_ARRAY_LEN(chunks); c++) {
+		struct fixture fx;
+		fx_init(&fx, 0);
+		feed(&fx.ig, in.p, in.len, chunks[c]);
+		assert_int_equal(st_store_count(fx.st), 3);
+		struct st_event ev = event(&fx, 2);
+		assert_time(ev.ts, 1700000000900000LL);
+		fx_free(&fx);
+	}
+	assert_mapped_like_copied(in.p, in.len, "a binary field past the end");
+	st_buf_free(&in);
+	/* a binary field whose length is short of its bytes: the entry goes on
+	 * from the next newline, and is still read */
+	in = (struct st_buf){0};
+	st_buf_adds(&in, "__REALTIME_TIMESTAMP=1700000000900000\nBLOB\n\003");
+	st_buf_add(&in, "\0\0\0\0\0\0\0", 7);
+	st_buf_adds(&in, "abcdef\nMESSAGE=after\n\n__REALTIME_TIMESTAMP=1700000000950000\n\n");
+	for (size_t c = 0; c < ST_ARRAY_LEN(chunks); c++) {
+		struct fixture fx;
+		fx_init(&fx, 0);
+		feed(&fx.ig, in.p, in.len, chunks[c]);
+		assert_int_equal(st_store_count(fx.st), 2);
+		struct st_event ev = event(&fx, 0);
+		assert_time(ev.ts, 1700000000900000LL);
+		assert_memory_equal(ev.text + ev.len - 13, "MESSAGE=after", 13);
+		fx_free(&fx);
+	}
+	st_buf_free(&in);
+	/* lines right after the last entry's blank line: they are read */
+	in = export_input(2);
+	st_buf_adds(&in, "2024-01-01T00:00:00Z INFO now lines\n\tat continued\n"
+	                 "2024-01-01T00:00:01Z WARN and more\n");
+	struct fixture fx;
+	fx_init(&fx, 0);
+	feed(&fx.ig, in.p, in.len, 3);
+	assert_int_equal(st_store_count(fx.st), 4);
+	struct st_event ev = event(&fx, 2);
+	assert_ev_text(&ev, "2024-01-01T00:00:00Z INFO now lines\n\tat continued");
+	assert_int_equal(ev.line, 19);
+	fx_free(&fx);
+	st_buf_free(&in);
+}
+
 int
 main(void)
 {
@@ -979,6 +1186,9 @@ main(void)
 		cmocka_unit_test_teardown(test_mapped_like_copied, tu_teardown),
 		cmocka_unit_test_teardown(test_mapped_text_is_referenced, tu_teardown),
 		cmocka_unit_test_teardown(test_mapped_long_continuation, tu_teardown),
+		cmocka_unit_test_teardown(test_block_records, tu_teardown),
+		cmocka_unit_test_teardown(test_block_long, tu_teardown),
+		cmocka_unit_test_teardown(test_block_not_read, tu_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -527,6 +527,43 @@ test_tz_berlin(void **state)
 }
 
 static void
+test_resolve_dateless(void **state)
+{
+	(void)state;
+	/* a time of day takes the reference's date, or the day before when it
+	 * would lie after the reference */
+	struct st_timectx tc;
+	st_timectx_init(&tc, NULL, tu_utc(2024, 3, 10, 0, 30, 0, 0));
+	assert_time(resolve(&tc, yl(0, 0, 0, 10, 0)), tu_utc(2024, 3, 10, 0, 10, 0, 0));
+	assert_time(resolve(&tc, yl(0, 0, 0, 30, 0)), tu_utc(2024, 3, 10, 0, 30, 0, 0));
+	assert_time(resolve(&tc, yl(0, 0, 23, 50, 0)), tu_utc(2024, 3, 9, 23, 50, 0, 0));
+	assert_time(resolve(&tc, yl(0, 0, 0, 30, 1)), tu_utc(2024, 3, 9, 0, 30, 1, 0));
+	/* across a month and a year */
+	st_timectx_init(&tc, NULL, tu_utc(2025, 1, 1, 0, 0, 0, 0));
+	assert_time(resolve(&tc, yl(0, 0, 8, 9, 33)), tu_utc(2024, 12, 31, 8, 9, 33, 0));
+	/* with an offset: the reference's date there */
+	struct st_civil c = yl(0, 0, 1, 0, 0);
+	c.has_off = true;
+	c.off_sec = 3600;
+	st_timectx_init(&tc, NULL, tu_utc(2024, 3, 9, 23, 30, 0, 0)); /* 03-10 00:30 at +01 */
+	assert_time(resolve(&tc, c), tu_utc(2024, 3, 9, 0, 0, 0, 0));
+	c.hour = 0;
+	c.min = 15;
+	assert_time(resolve(&tc, c), tu_utc(2024, 3, 9, 23, 15, 0, 0));
+	/* in a zone */
+	struct st_tz *tz = load("Europe/Berlin");
+	st_timectx_init(&tc, tz, tu_utc(2024, 7, 1, 22, 30, 0, 0)); /* 07-02 00:30 there */
+	assert_time(resolve(&tc, yl(0, 0, 0, 20, 0)), tu_utc(2024, 7, 1, 22, 20, 0, 0));
+	assert_time(resolve(&tc, yl(0, 0, 23, 0, 0)), tu_utc(2024, 7, 1, 21, 0, 0, 0));
+	st_tz_free(tz);
+	/* the time is still checked; half a date is not date-less */
+	st_time t;
+	assert_int_equal(st_civil_resolve(&tc, yl(0, 0, 24, 0, 0), &t), ST_ERANGE);
+	assert_int_equal(st_civil_resolve(&tc, yl(0, 1, 1, 0, 0), &t), ST_ERANGE);
+	assert_int_equal(st_civil_resolve(&tc, yl(1, 0, 1, 0, 0), &t), ST_ERANGE);
+}
+
+static void
 test_tz_new_york(void **state)
 {
 	(void)state;
@@ -643,6 +680,7 @@ main(void)
 		cmocka_unit_test(test_timectx_init),
 		cmocka_unit_test(test_resolve_before_epoch_ref),
 		cmocka_unit_test(test_tz_fixed),
+		cmocka_unit_test(test_resolve_dateless),
 		cmocka_unit_test(test_tz_berlin),
 		cmocka_unit_test(test_tz_new_york),
 		cmocka_unit_test(test_tz_unknown),

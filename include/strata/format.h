@@ -75,7 +75,55 @@ struct st_format {
 	               struct st_fields *out);
 	const char *const *samples; /* NULL-terminated lines that must parse */
 	const char *const *rejects; /* NULL-terminated lines that must not */
+	/*
+	 * Optional, for formats defined at run time (src/userfmt.c): when
+	 * parse_user is set, parse is NULL and parse_user is called instead,
+	 * with user as its first argument (and fields_user, if set, instead of
+	 * fields). Built-in formats leave these three unset. Call a format
+	 * through st_format_parse, which picks the right function.
+	 */
+	int (*parse_user)(const void *user, const struct st_timectx *tc, const char *line,
+	                  size_t len, struct st_draft *d);
+	void (*fields_user)(const void *user, const char *line, size_t len,
+	                    const struct st_draft *d, struct st_fields *out);
+	const void *user;
+	/*
+	 * Optional: records are blocks of lines ended by a blank line
+	 * (journalctl -o export), not lines. Once a source is locked onto such
+	 * a format, the ingest collects a block's lines and calls parse once
+	 * with the whole block: its lines joined by '\n' as they are in the
+	 * data (the final newline and the blank line left out); the event's
+	 * text is the block. Detection sees single lines, so parse must also
+	 * accept the lines that name a block's time on their own (and may
+	 * refuse the others). A source enters block mode only at detection
+	 * (reprobing and the alternative format skip block formats); a block the format does not read is tried as a
+	 * line by the line formats, and the source leaves block mode for good
+	 * if one reads it, else it is one untimed event. A block longer than
+	 * ST_LINE_MAX is cut and flagged like a long line. See src/ingest.c
+	 * for binary fields.
+	 */
+	unsigned block : 1;
+	/*
+	 * Optional: parse reads a prefix (a container name, a pod) and hands
+	 * the rest to the other formats (st_parse_inner in parsers/common.h),
+	 * which skips formats marked so, so wrappers never nest. A wrapper
+	 * may read a line whose rest has no time (returning 0 with ts
+	 * ST_TIME_NONE): the line is still a record of its container, not a
+	 * continuation of another's. Other formats give a time when they
+	 * read a line.
+	 */
+	unsigned wraps : 1;
 };
+
+/* Parse line with format f (built-in or user-defined); see parse above. */
+static inline int
+st_format_parse(const struct st_format *f, const struct st_timectx *tc, const char *line,
+                size_t len, struct st_draft *d)
+{
+	if (f->parse_user != NULL)
+		return f->parse_user(f->user, tc, line, len, d);
+	return f->parse(tc, line, len, d);
+}
 
 /* The built-in formats (parsers/registry.c). */
 extern const struct st_format *const st_formats[];

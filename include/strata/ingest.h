@@ -45,12 +45,14 @@ struct st_ingest {
 	struct st_timectx tc;
 	int format;        /* locked format, -1 while none */
 	int alt;           /* the runner-up or previous format, tried on a miss */
-	/* the locked format's parse (cached: called once per line) */
-	int (*parse)(const struct st_timectx *tc, const char *line, size_t len,
-	             struct st_draft *d);
+	/* the locked format (cached: one parse per line), or NULL */
+	const struct st_format *fmt;
 	bool probed;
 	bool in_record;    /* the newest event can take continuation lines */
 	bool skipping;     /* inside the dropped tail of an over-long line */
+	bool block;        /* the locked format's records are blocks (st_format.block) */
+	bool skip_block;   /* inside the dropped tail of an over-long block */
+	bool skip_nl;      /* ... whose last byte dropped so far was '\n' */
 	unsigned misses;
 	unsigned blanks;   /* blank lines since the newest event's last line */
 	uint32_t lineno;
@@ -68,6 +70,9 @@ void st_ingest_init(struct st_ingest *ig, struct st_store *st, unsigned src,
  * until it has enough lines to decide (at most 64 KiB are needed).
  * A caller whose unused rest exceeds ST_LINE_MAX must call again with
  * that full rest: the line is then cut and its tail skipped.
+ * Under a block format (st_format.block) the same holds for blocks: an
+ * unfinished block at the end of data is left to the caller, and one
+ * longer than ST_LINE_MAX is cut and the rest of it skipped.
  */
 size_t st_ingest_feed(struct st_ingest *ig, const char *data, size_t len, bool eof);
 

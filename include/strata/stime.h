@@ -32,8 +32,8 @@ typedef int64_t st_time;
  */
 struct st_civil {
 	int year;     /* 0..9999, or -1 when the stamp carries no year */
-	int mon;      /* 1..12 */
-	int day;      /* 1..31, checked against the month */
+	int mon;      /* 1..12; 0 (with day 0, year -1) when it carries no date */
+	int day;      /* 1..31, checked against the month; 0 when no date */
 	int hour;     /* 0..23 (24:00:00 is refused) */
 	int min;      /* 0..59 */
 	int sec;      /* 0..60 (a leap second reads as :59.999999) */
@@ -77,6 +77,13 @@ void st_timectx_init(struct st_timectx *tc, const struct st_tz *tz, st_time ref)
  * Settle c into UTC microseconds under ctx: a missing year comes from
  * ctx->ref, a missing offset from ctx->tz. Returns 0 and sets *out, or
  * ST_ERANGE when the fields are impossible (Feb 30, 25:00, ...).
+ *
+ * A date-less stamp (a time of day only: strace -tt, "00:00:00.000 msg";
+ * mark it with year -1, mon 0, day 0) takes the date of ctx->ref as seen
+ * in the stamp's zone, or the day before when that would put it after
+ * ctx->ref: a file is written before its mtime, so a time of day later
+ * than the mtime's is from the previous day. One midnight in a file
+ * whose mtime is soon after its last line comes out right; more cannot.
  */
 int st_civil_resolve(const struct st_timectx *ctx, struct st_civil c, st_time *out);
 

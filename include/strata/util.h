@@ -25,6 +25,8 @@ enum {
 	ST_ERANGE = -20003,   /* a value out of its allowed range */
 	ST_ETOOBIG = -20004,  /* a limit was hit */
 	ST_ENOZONE = -20005,  /* unknown time zone */
+	ST_ECORRUPT = -20006, /* compressed data that cannot be decoded */
+	ST_ETRUNC = -20007,   /* compressed data that stops early */
 };
 
 const char *st_strerror(int err);
