@@ -66,12 +66,13 @@ json_source(struct st_buf *b, const struct st_source_info *si, const struct st_i
 }
 
 static void
-text_row(struct st_buf *b, const char *name, int w, const char *fmt, const struct st_ingest_stats *s)
+text_row(struct st_buf *b, const char *name, int w, const char *fmt, int fw,
+         const struct st_ingest_stats *s)
 {
 	char first[32], last[32];
 	st_format_time(s->first, 0, first);
 	st_format_time(s->last, 0, last);
-	st_buf_addf(b, "%-*s  %-8s %10llu %10llu %6.1f%% %8llu %8llu %6llu  %-20s  %s\n", w, name, fmt,
+	st_buf_addf(b, "%-*s  %-*s %10llu %10llu %6.1f%% %8llu %8llu %6llu  %-20s  %s\n", w, name, fw, fmt,
 	            (unsigned long long)s->lines, (unsigned long long)s->events,
 	            pct(s->timed, s->events), (unsigned long long)s->untimed,
 	            (unsigned long long)s->continuation, (unsigned long long)s->truncated, first, last);
@@ -91,10 +92,16 @@ st_stats(struct st_run *r, enum st_output output, FILE *out)
 	for (size_t i = 0; i < nnames; i++)
 		w = ST_MAX(w, (int)strlen(names[i]));
 	w = ST_MIN(w, 48);
+	int fw = 6; /* the FORMAT column fits the longest format name in use */
+	for (size_t i = 0; i < n; i++) {
+		struct st_source_info si;
+		st_sources_info(r->sources, i, &si);
+		fw = ST_MAX(fw, (int)strlen(format_name(si.format)));
+	}
 	if (output == ST_OUT_JSON)
 		st_buf_adds(&b, "{\"sources\":[");
 	else
-		st_buf_addf(&b, "%-*s  %-8s %10s %10s %7s %8s %8s %6s  %-20s  %s\n", w, "SOURCE", "FORMAT",
+		st_buf_addf(&b, "%-*s  %-*s %10s %10s %7s %8s %8s %6s  %-20s  %s\n", w, "SOURCE", fw, "FORMAT",
 		            "LINES", "EVENTS", "TIMED", "UNTIMED", "CONT", "TRUNC", "FIRST", "LAST");
 	for (size_t i = 0; i < n; i++) {
 		struct st_source_info si;
@@ -107,7 +114,7 @@ st_stats(struct st_run *r, enum st_output output, FILE *out)
 		} else if (si.error && s->lines == 0) {
 			st_buf_addf(&b, "%-*s  error: %s\n", w, names[si.id], si.error);
 		} else {
-			text_row(&b, names[si.id], w, format_name(si.format), s);
+			text_row(&b, names[si.id], w, format_name(si.format), fw, s);
 			if (si.error)
 				st_buf_addf(&b, "%-*s  error: %s\n", w, "", si.error);
 		}
@@ -142,7 +149,7 @@ st_stats(struct st_run *r, enum st_output output, FILE *out)
 		            (double)tot.lines / secs, mem.index, per_event, mem.index_reserved, mem.arena,
 		            mem.mapped);
 	} else {
-		text_row(&b, "total", w, "", &tot);
+		text_row(&b, "total", w, "", fw, &tot);
 		st_buf_addf(&b, "\n%zu source%s (%zu failed); read %.1f MB in %.3f s: %.1f MB/s, %.2f M lines/s\n"
 		            "store: index %.1f MB (%.1f bytes/event; %.1f MB reserved), text %.1f MB copied + "
 		            "%.1f MB mapped from files\n",
