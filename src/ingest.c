@@ -38,6 +38,8 @@ st_ingest_init(struct st_ingest *ig, struct st_store *st, unsigned src, const st
 	ig->store = st;
 	ig->src = src;
 	st_timectx_init(&ig->tc, tz, ref);
+	ig->anchor = ST_TIME_NONE;
+	ig->tc.anchor = &ig->anchor;
 	ig->format = -1;
 	ig->alt = -1;
 	ig->stats.first = ST_TIME_NONE;
@@ -219,6 +221,7 @@ probe(struct st_ingest *ig, const char *data, size_t len, bool eof)
 	if (!eof && (n == 0 ? len <= ST_LINE_MAX : n < ST_PROBE_LINES && len < 64 * 1024))
 		return false;
 	ig->format = st_format_detect2(&ig->tc, lines, lens, n, NULL, &ig->alt);
+	ig->anchor = ST_TIME_NONE; /* what probing set is read again in order */
 	ig->fmt = ig->format >= 0 ? st_format_get((size_t)ig->format) : NULL;
 	ig->block = ig->fmt != NULL && ig->fmt->block;
 	if (ig->alt >= 0 && st_format_get((size_t)ig->alt)->block)

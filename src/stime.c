@@ -100,6 +100,7 @@ st_timectx_init(struct st_timectx *tc, const struct st_tz *tz, st_time ref)
 	tc->tz = tz;
 	tc->ref = ref;
 	tc->ref_year = year_of(ref);
+	tc->anchor = NULL;
 }
 
 /* A time of day: the reference's date in the stamp's zone, or the day

@@ -250,7 +250,13 @@ check "fixtures: logfmt warning" py has "$OUT" 2024-09-12T14:38:18.000000Z "sess
 check "fixtures: terraform still creating at 09:00:01" py has "$OUT" 2024-12-15T09:00:01.000000Z "[45m elapsed]"
 check "fixtures: the refused query (14:21:58) comes before the health checks (14:22:03)" \
 	py before "$OUT" 2024-12-18T14:21:58.000000Z "10.0.50.11:5432 refused" 2024-12-18T14:22:03.000000Z
-check "fixtures: untimed metric lines are present" py has "$OUT" "" "redis_memory_used_bytes"
+check "fixtures: metric samples dated by their scrape comment" \
+	py has "$OUT" 2024-09-12T14:08:47.000000Z "redis_memory_used_bytes" null prometheus
+check "fixtures: daily series dated by their date label" \
+	py has "$OUT" 2024-12-08T00:00:00.000000Z "analytics_daily_revenue_usd{date=\"2024-12-08\"} 287412" null prometheus
+check "fields: a metric's labels and how it was dated" \
+	py field "$OUT" 2024-12-08T00:00:00.000000Z "analytics_daily_revenue_usd{" time_from '"label"'
+
 check "fields: journal host" py field "$OUT" 2024-10-02T02:00:03.000000Z "status=126" host '"prod-batch-01"'
 check "fields: journal program" py field "$OUT" 2024-10-02T02:00:03.000000Z "status=126" program '"systemd"'
 check "fields: journal pid" py field "$OUT" 2024-10-02T02:00:03.000000Z "status=126" pid '"1"'
@@ -454,7 +460,8 @@ check "-l ERROR keeps error and above" py filtered "$T/all.json" "$OUT" level er
 st print -o json -e 'OOMKilled|fork' "$D"/*/
 check "-e keeps matching events" py filtered "$T/all.json" "$OUT" regex 'OOMKilled|fork'
 st print -o json --since 2024-12-08T00:00:00Z --until 2024-12-10T06:00:05Z "$D/job-succeeded-wrong"
-check "--since and --until together (both bounds included)" py count "$OUT" 5
+# 5 log lines, and the revenue and input samples dated 12-08 and 12-09 by their date label
+check "--since and --until together (both bounds included)" py count "$OUT" 9
 
 printf '2024-07-01 12:00:00 x\n2024-01-15 12:00:00 y\n2024-07-01T12:00:00Z z\n' >"$T/zoneless.log"
 st print -o json --assume-tz Europe/Berlin "$T/zoneless.log"
@@ -847,6 +854,22 @@ check "strace: the line before midnight is from the day before" \
 	py has "$OUT" 2024-12-31T23:59:58.000001Z "openat" null strace
 check "strace: the line after midnight is from the mtime's day" \
 	py has "$OUT" 2025-01-01T00:00:01.500000Z "read(3" null strace
+
+# metric dumps: a sample's own timestamp, a date label, the latest scrape
+# comment, else the file's mtime -- and a comment dates only what follows it
+printf 'up 1\n# scraped at 2024-05-01T12:00:00Z\nup 0\nbuild_info{date="2024-04-30"} 1\nhits_total 7 1714564800000\n' \
+	>"$J/dump.prom"
+touch -d 2024-06-01T00:00:00Z "$J/dump.prom"
+st print -o json "$J/dump.prom"
+check "prometheus: a sample before any scrape comment takes the mtime" \
+	py has "$OUT" 2024-06-01T00:00:00.000000Z "up 1" null prometheus
+check "prometheus: a sample after the comment takes its time" \
+	py has "$OUT" 2024-05-01T12:00:00.000000Z "up 0" null prometheus
+check "prometheus: a date label dates the sample" \
+	py has "$OUT" 2024-04-30T00:00:00.000000Z "build_info" null prometheus
+check "prometheus: a sample's own timestamp (ms) wins" \
+	py has "$OUT" 2024-05-01T12:00:00.000000Z "hits_total 7" null prometheus
+check "prometheus: samples are metric events" py field "$OUT" 2024-04-30T00:00:00.000000Z build_info time_from '"label"'
 
 echo "$PASS passed, $FAIL failed"
 [ "$FAIL" -eq 0 ]

@@ -481,7 +481,7 @@ test_empty_input(void **state)
 	fx_free(&fx);
 	/* only untimed lines: no format, every line an event */
 	fx_init(&fx, 0);
-	feed_str(&fx.ig, "# HELP x\nx 1\ny 2\n", 1);
+	feed_str(&fx.ig, "some words\nmore words here\nand the last ones\n", 1);
 	assert_int_equal(fx.ig.format, -1);
 	assert_int_equal(fx.ig.stats.events, 3);
 	assert_int_equal(fx.ig.stats.untimed, 3);

@@ -43,6 +43,7 @@ struct st_ingest {
 	struct st_store *store;
 	unsigned src;
 	struct st_timectx tc;
+	st_time anchor;    /* tc.anchor points here */
 	int format;        /* locked format, -1 while none */
 	int alt;           /* the runner-up or previous format, tried on a miss */
 	/* the locked format (cached: one parse per line), or NULL */

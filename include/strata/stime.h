@@ -69,6 +69,13 @@ struct st_timectx {
 	const struct st_tz *tz;
 	st_time ref;
 	int ref_year;  /* the year of ref; set by st_timectx_init */
+	/*
+	 * A time a line can set for the lines after it (a metric dump's
+	 * "# scraped at <time>" comment), kept per source by the ingest;
+	 * NULL where there is no per-source state (detection of a single
+	 * line, fields). Only formats that document it read or write it.
+	 */
+	st_time *anchor;
 };
 
 void st_timectx_init(struct st_timectx *tc, const struct st_tz *tz, st_time ref);
