@@ -39,6 +39,8 @@ static const char usage_text[] =
 	"  -e, --regex REGEX     only events whose text matches REGEX (pcre2)\n"
 	"  -l, --level LEVEL     only events at LEVEL or above: trace, debug, info,\n"
 	"                        notice, warn, error, fatal\n"
+	"  -F, --field KEY[=VAL] only events with field KEY (equal to VAL); fields\n"
+	"                        are what -o json shows under \"fields\" (repeatable)\n"
 	"      --assume-tz ZONE  zone of stamps that carry none: an IANA name\n"
 	"                        (Europe/Berlin) or an offset (+05:30); default UTC\n"
 	"      --color WHEN      auto (default: on a terminal, unless NO_COLOR is\n"
@@ -54,6 +56,7 @@ static const char usage_text[] =
 	"2 on a usage error (a bad format file too).\n";
 
 enum { OPT_SINCE = 256, OPT_UNTIL, OPT_TZ, OPT_COLOR, OPT_FORMATS, OPT_EXPLAIN };
+#define FIELD_FILTERS_MAX 32
 
 static const struct option long_opts[] = {
 	{"output", required_argument, NULL, 'o'},
@@ -65,6 +68,7 @@ static const struct option long_opts[] = {
 	{"color", required_argument, NULL, OPT_COLOR},
 	{"colour", required_argument, NULL, OPT_COLOR},
 	{"formats", required_argument, NULL, OPT_FORMATS},
+	{"field", required_argument, NULL, 'F'},
 	{"explain", required_argument, NULL, OPT_EXPLAIN},
 	{"lines", required_argument, NULL, 'n'},
 	{"help", no_argument, NULL, 'h'},
@@ -164,10 +168,11 @@ main(int argc, char **argv)
 	const char *since = NULL, *until = NULL, *tzname = NULL, *pattern = NULL;
 	int color = -1; /* auto */
 	const char *fmt_files[64], *explain = NULL;
+	const char *field_filters[FIELD_FILTERS_MAX];
 	size_t nfmt_files = 0;
 	long lines = -1;
 	int c;
-	while ((c = getopt_long(argc, argv, "o:e:l:n:hV", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:e:l:n:F:hV", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
 			if (strcmp(optarg, "text") == 0)
@@ -190,6 +195,14 @@ main(int argc, char **argv)
 			po.filter.min_level = (int)st_level_from_word(optarg, strlen(optarg));
 			if (po.filter.min_level == ST_LVL_NONE)
 				return usage_error("unknown level '%s'", optarg);
+			break;
+		case 'F':
+			if (optarg[0] == '\0' || optarg[0] == '=')
+				return usage_error("--field takes KEY or KEY=VALUE, not '%s'", optarg);
+			if (po.filter.nfields == FIELD_FILTERS_MAX)
+				return usage_error("%s", "more than 32 --field filters");
+			field_filters[po.filter.nfields++] = optarg;
+			po.filter.fields = field_filters;
 			break;
 		case OPT_TZ:
 			tzname = optarg;

@@ -23,6 +23,39 @@
 #define NAME_COL_MAX 28
 #define LEVEL_COL 6 /* NOTICE */
 
+/* Does the event have every field the filter asks for? */
+static bool
+fields_pass(const struct st_filter *f, const struct st_event *ev)
+{
+	struct st_fields fs;
+	st_format_fields(ev->format, ev->text, ev->len, &fs);
+	for (size_t k = 0; k < f->nfields; k++) {
+		const char *want = f->fields[k];
+		const char *eq = strchr(want, '=');
+		size_t kl = eq ? (size_t)(eq - want) : strlen(want);
+		bool ok = false;
+		for (unsigned i = 0; i < fs.n && !ok; i++) {
+			const struct st_field *fd = &fs.f[i];
+			if (fd->klen != kl || memcmp(fd->key, want, kl) != 0)
+				continue;
+			if (eq == NULL) {
+				ok = true;
+				break;
+			}
+			const char *v = fd->val;
+			size_t vl = fd->vlen;
+			if (fd->json && vl >= 2 && v[0] == '"' && v[vl - 1] == '"') {
+				v++;
+				vl -= 2;
+			}
+			ok = strlen(eq + 1) == vl && memcmp(v, eq + 1, vl) == 0;
+		}
+		if (!ok)
+			return false;
+	}
+	return true;
+}
+
 bool
 st_filter_pass(const struct st_filter *f, const struct st_event *ev)
 {
@@ -33,6 +66,8 @@ st_filter_pass(const struct st_filter *f, const struct st_event *ev)
 	if (f->min_level != ST_LVL_NONE && ev->level < f->min_level)
 		return false;
 	if (f->match && !f->match(f->match_arg, ev->text, ev->len))
+		return false;
+	if (f->nfields > 0 && !fields_pass(f, ev))
 		return false;
 	return true;
 }

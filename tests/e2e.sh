@@ -871,5 +871,19 @@ check "prometheus: a sample's own timestamp (ms) wins" \
 	py has "$OUT" 2024-05-01T12:00:00.000000Z "hits_total 7" null prometheus
 check "prometheus: samples are metric events" py field "$OUT" 2024-04-30T00:00:00.000000Z build_info time_from '"label"'
 
+# --field filters on the fields print -o json shows
+cd "$SRC" || exit 2
+st print -o json --field program=systemd fixtures/incidents/service-wont-start
+check "--field: exit status 0" status_is 0
+check "--field program=systemd: the five systemd lines" py count "$OUT" 5
+st print -o json -F term=46 -F level=warn fixtures/incidents/cluster-disagrees
+check "-F twice: both must hold (a JSON number, a JSON string)" py count "$OUT" 1
+st print -o json -F metric=analytics_rollup_input_records fixtures/incidents/job-succeeded-wrong
+check "-F on metric samples" py count "$OUT" 3
+st print -o json -F no_such_field fixtures/incidents/job-succeeded-wrong
+check "-F KEY alone: the key must be there" py count "$OUT" 0
+st print -F =x fixtures/incidents/job-succeeded-wrong
+check "-F with no key is a usage error" status_is 2
+
 echo "$PASS passed, $FAIL failed"
 [ "$FAIL" -eq 0 ]

@@ -21,6 +21,12 @@ struct st_filter {
 	 * regex engine); NULL: no pattern. */
 	bool (*match)(void *arg, const char *text, size_t len);
 	void *match_arg;
+	/* --field KEY[=VALUE]: every one must hold (the key present, and its
+	 * value equal to VALUE when given; a quoted JSON string compares
+	 * without its quotes). The event's fields are extracted only when
+	 * this is set. */
+	const char *const *fields;
+	size_t nfields;
 };
 
 struct st_print_opts {
