@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "decompress.h"
 #include "strata/format.h"
 #include "strata/formats-cmd.h"
 #include "strata/ingest.h"
@@ -166,6 +167,8 @@ read_head(struct explain *x)
 	size_t lines = 0, nonblank = 0, line_start = 0;
 	char chunk[65536];
 	int rc = 0;
+	struct st_dz *dz = NULL; /* a gzip or zstd file is explained decompressed */
+	bool first = true;
 	while (lines < x->o->lines || nonblank < ST_PROBE_LINES) {
 		size_t k = fread(chunk, 1, sizeof(chunk), fp);
 		if (k == 0) {
@@ -173,8 +176,30 @@ read_head(struct explain *x)
 				rc = -(errno ? errno : EIO);
 			break;
 		}
+		if (first) {
+			const struct st_codec *c = st_codec_detect(chunk, k, true, NULL);
+			if (c != NULL)
+				dz = st_dz_new(c);
+			first = false;
+		}
 		size_t base = x->data.len;
-		st_buf_add(&x->data, chunk, k);
+		if (dz == NULL) {
+			st_buf_add(&x->data, chunk, k);
+		} else {
+			size_t in = 0;
+			for (;;) {
+				size_t used = 0, out = 0;
+				st_buf_grow(&x->data, 65536);
+				rc = st_dz_run(dz, chunk + in, k - in, &used, x->data.p + x->data.len, 65536,
+				               &out);
+				x->data.len += out;
+				in += used;
+				if (rc < 0 || (used == 0 && out == 0))
+					break;
+			}
+			if (rc < 0)
+				break;
+		}
 		for (size_t i = base; i < x->data.len; i++)
 			if (x->data.p[i] == '\n') {
 				size_t l = i - line_start;
@@ -189,6 +214,8 @@ read_head(struct explain *x)
 	}
 	if (!is_stdin)
 		fclose(fp);
+	if (dz != NULL)
+		st_dz_free(dz);
 	return rc;
 }
 

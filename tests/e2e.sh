@@ -885,5 +885,11 @@ check "-F KEY alone: the key must be there" py count "$OUT" 0
 st print -F =x fixtures/incidents/job-succeeded-wrong
 check "-F with no key is a usage error" status_is 2
 
+# formats --explain reads a compressed file decompressed
+gzip -c fixtures/incidents/session-store-dying/redis.log >"$T/redis.log.gz"
+st formats --explain "$T/redis.log.gz" -n 2
+check "explain .gz: exit status 0" status_is 0
+check "explain .gz: detection names redis" out_has "detection: redis reads 8 of the first 8"
+
 echo "$PASS passed, $FAIL failed"
 [ "$FAIL" -eq 0 ]
