@@ -891,5 +891,15 @@ st formats --explain "$T/redis.log.gz" -n 2
 check "explain .gz: exit status 0" status_is 0
 check "explain .gz: detection names redis" out_has "detection: redis reads 8 of the first 8"
 
+# the README's user-format example, as shipped in fixtures/formats
+cd "$SRC/fixtures/formats" || exit 2
+st print -o json --formats payments.format payments.log gateway.log
+check "example: exit status 0" status_is 0
+check "example: five events" py count "$OUT" 5
+check "example: the +0100 offset applied, level from the map" \
+	py has "$OUT" 2024-03-01T09:00:00.123000Z "charge failed" error payments-api
+check "example: the txn group is a field" py field "$OUT" 2024-03-01T09:00:30.452000Z "retry 1 of 3" txn '"abc123"'
+cd "$SRC" || exit 2
+
 echo "$PASS passed, $FAIL failed"
 [ "$FAIL" -eq 0 ]
