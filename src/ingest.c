@@ -29,6 +29,7 @@
 
 #include "strata/format.h"
 #include "strata/ingest.h"
+#include "strata/util.h"
 
 void
 st_ingest_init(struct st_ingest *ig, struct st_store *st, unsigned src, const struct st_tz *tz,
@@ -40,6 +41,8 @@ st_ingest_init(struct st_ingest *ig, struct st_store *st, unsigned src, const st
 	st_timectx_init(&ig->tc, tz, ref);
 	ig->anchor = ST_TIME_NONE;
 	ig->tc.anchor = &ig->anchor;
+	ig->learned_off = ST_OFF_NONE;
+	ig->tc.learned_off = &ig->learned_off;
 	ig->format = -1;
 	ig->alt = -1;
 	ig->stats.first = ST_TIME_NONE;
@@ -192,13 +195,14 @@ one_line(struct st_ingest *ig, const char *line, size_t n, bool truncated)
 }
 
 #define PROBE_LINE_MAX (16u << 10) /* longer lines are not used to detect */
+#define LEARN_LINES 4096           /* lines searched for a first UTC offset */
 
 /* Decide the format from the first lines of data; false: need more. */
 static bool
 probe(struct st_ingest *ig, const char *data, size_t len, bool eof)
 {
-	const char *lines[ST_PROBE_LINES];
-	size_t lens[ST_PROBE_LINES];
+	const char *lines[ST_PROBE_LINES] = {0};
+	size_t lens[ST_PROBE_LINES] = {0};
 	size_t n = 0, pos = 0;
 	while (n < ST_PROBE_LINES && pos < len) {
 		const char *nl = memchr(data + pos, '\n', len - pos);
@@ -221,7 +225,21 @@ probe(struct st_ingest *ig, const char *data, size_t len, bool eof)
 	if (!eof && (n == 0 ? len <= ST_LINE_MAX : n < ST_PROBE_LINES && len < 64 * 1024))
 		return false;
 	ig->format = st_format_detect2(&ig->tc, lines, lens, n, NULL, &ig->alt);
-	ig->anchor = ST_TIME_NONE; /* what probing set is read again in order */
+	/* The first offset the winner reads in the data at hand (up to
+	 * LEARN_LINES lines) also dates the zoneless lines before it: a
+	 * Terraform log opens with Go's log lines and says +0200 only later.
+	 * Anchors are read again, in order. */
+	ig->learned_off = ST_OFF_NONE;
+	const struct st_format *f = ig->format >= 0 ? st_format_get((size_t)ig->format) : NULL;
+	for (size_t p = 0, k = 0; f && p < len && k < LEARN_LINES && ig->learned_off == ST_OFF_NONE;
+	     k++) {
+		const char *nl = memchr(data + p, '\n', len - p);
+		size_t e = nl ? (size_t)(nl - data) : len;
+		struct st_draft d;
+		st_format_parse(f, &ig->tc, data + p, ST_MIN(e - p, (size_t)PROBE_LINE_MAX), &d);
+		p = e + 1;
+	}
+	ig->anchor = ST_TIME_NONE;
 	ig->fmt = ig->format >= 0 ? st_format_get((size_t)ig->format) : NULL;
 	ig->block = ig->fmt != NULL && ig->fmt->block;
 	if (ig->alt >= 0 && st_format_get((size_t)ig->alt)->block)

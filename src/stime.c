@@ -101,6 +101,7 @@ st_timectx_init(struct st_timectx *tc, const struct st_tz *tz, st_time ref)
 	tc->ref = ref;
 	tc->ref_year = year_of(ref);
 	tc->anchor = NULL;
+	tc->learned_off = NULL;
 }
 
 /* A time of day: the reference's date in the stamp's zone, or the day
@@ -137,6 +138,14 @@ st_civil_resolve(const struct st_timectx *ctx, struct st_civil c, st_time *out)
 {
 	if (st_civil_check(&c) < 0)
 		return ST_ERANGE;
+	if (ctx != NULL && ctx->learned_off != NULL) {
+		if (c.has_off) {
+			*ctx->learned_off = c.off_sec;
+		} else if (*ctx->learned_off != ST_OFF_NONE && ctx->tz == NULL) {
+			c.has_off = true;
+			c.off_sec = *ctx->learned_off;
+		}
+	}
 	if (c.year < 0 && c.mon == 0)
 		return resolve_dateless(ctx, c, out);
 	bool yearless = c.year < 0;

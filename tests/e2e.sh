@@ -891,6 +891,23 @@ st formats --explain "$T/redis.log.gz" -n 2
 check "explain .gz: exit status 0" status_is 0
 check "explain .gz: detection names redis" out_has "detection: redis reads 8 of the first 8"
 
+# a source's zoneless stamps take the offset its other stamps state
+# (Terraform: Go's log lines first, hclog's +0200 lines from line 80 on)
+Z="$T/tf.log"
+i=0
+while [ $i -lt 79 ]; do
+	printf '2021/07/03 16:29:00 [TRACE] line %d\n' $i
+	i=$((i + 1))
+done >"$Z"
+printf '2021-07-03T16:29:02.567+0200 [INFO]  plugin: configuring client\n2021/07/03 16:29:04 [TRACE] GRPCProvider: GetSchema\n' >>"$Z"
+st print -o json "$Z"
+check "learned offset: the first zoneless lines take the +0200 found later" \
+	py has "$OUT" 2021-07-03T14:29:00.000000Z "[TRACE] line 0"
+check "learned offset: a zoneless line after it too" py has "$OUT" 2021-07-03T14:29:04.000000Z "GetSchema"
+check "learned offset: in file order" py order "$OUT"
+st print -o json --assume-tz UTC "$Z"
+check "learned offset: --assume-tz, given, wins" py has "$OUT" 2021-07-03T16:29:00.000000Z "[TRACE] line 0"
+
 # the README's user-format example, as shipped in fixtures/formats
 cd "$SRC/fixtures/formats" || exit 2
 st print -o json --formats payments.format payments.log gateway.log

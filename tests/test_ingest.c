@@ -365,8 +365,10 @@ test_mixed_input_events(void **state)
 	assert_time(ev.ts, T("2024-03-01T09:00:02Z"));
 	assert_int_equal(ev.line, 12);
 	assert_int_equal(ev.level, ST_LVL_NOTICE);
+	/* a zoneless line takes the offset of the source's latest stamp that
+	 * has one (+01:00, the line before) */
 	ev = event(&fx, 6);
-	assert_time(ev.ts, T("2024-03-01T10:00:03Z"));
+	assert_time(ev.ts, T("2024-03-01T09:00:03Z"));
 	assert_int_equal(ev.level, ST_LVL_FATAL);
 
 	/* the last line is taken at eof */

@@ -44,6 +44,7 @@ struct st_ingest {
 	unsigned src;
 	struct st_timectx tc;
 	st_time anchor;    /* tc.anchor points here */
+	int learned_off;   /* and tc.learned_off here */
 	int format;        /* locked format, -1 while none */
 	int alt;           /* the runner-up or previous format, tried on a miss */
 	/* the locked format (cached: one parse per line), or NULL */

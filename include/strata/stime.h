@@ -76,13 +76,24 @@ struct st_timectx {
 	 * line, fields). Only formats that document it read or write it.
 	 */
 	st_time *anchor;
+	/*
+	 * The UTC offset (seconds) of the latest stamp with one in this source,
+	 * or ST_OFF_NONE; NULL where there is no per-source state. Without
+	 * --assume-tz (tz NULL), a stamp without a zone takes it: one program
+	 * writes its lines in one zone, even when only some of them say which
+	 * (Terraform's hclog lines between Go's log lines).
+	 */
+	int *learned_off;
 };
+
+#define ST_OFF_NONE INT32_MIN
 
 void st_timectx_init(struct st_timectx *tc, const struct st_tz *tz, st_time ref);
 
 /*
  * Settle c into UTC microseconds under ctx: a missing year comes from
- * ctx->ref, a missing offset from ctx->tz. Returns 0 and sets *out, or
+ * ctx->ref, a missing offset from ctx->tz, else *ctx->learned_off (and a
+ * stamp's own offset is learned). Returns 0 and sets *out, or
  * ST_ERANGE when the fields are impossible (Feb 30, 25:00, ...).
  *
  * A date-less stamp (a time of day only: strace -tt, "00:00:00.000 msg";
