@@ -47,6 +47,7 @@ st_ingest_init(struct st_ingest *ig, struct st_store *st, unsigned src, const st
 	ig->alt = -1;
 	ig->stats.first = ST_TIME_NONE;
 	ig->stats.last = ST_TIME_NONE;
+	ig->arrival = ST_TIME_NONE;
 }
 
 static void
@@ -71,6 +72,16 @@ add_event(struct st_ingest *ig, const struct st_draft *d, const char *line, size
 	                flags, line, n);
 	ig->stats.events++;
 	count_time(&ig->stats, d->ts);
+}
+
+void
+st_ingest_lock(struct st_ingest *ig, int f)
+{
+	ig->format = f;
+	ig->fmt = st_format_get((size_t)f);
+	ig->block = ig->fmt->block;
+	ig->alt = -1;
+	ig->probed = true;
 }
 
 /* Switch the source to format f (the old one becomes the alternative). */
@@ -184,7 +195,7 @@ one_line(struct st_ingest *ig, const char *line, size_t n, bool truncated)
 			ig->stats.continuation++;
 			return;
 		}
-		d.ts = ST_TIME_NONE;
+		d.ts = ig->arrival; /* ST_TIME_NONE but for a command's output */
 		d.level = ST_LVL_NONE;
 		d.kind = ST_KIND_LOG;
 		d.body = 0;

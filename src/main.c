@@ -3,6 +3,7 @@
  * file parses arguments, wraps pcre2 for -e, and calls a front end.
  */
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,9 +32,15 @@ static const char usage_text[] =
 	"\n"
 	"Sources: files, directories (their files, recursively, in name order;\n"
 	"hidden and README files skipped) and - for standard input.\n"
+	"http://HOST:PORT/PATH: a metric endpoint (Prometheus text), scraped once,\n"
+	"or with -f every --interval; its samples are dated at the scrape.\n"
 	"\n"
 	"Options:\n"
 	"  -o, --output FORMAT   text (default) or json (one object per line)\n"
+	"  -f, --follow          (print) keep reading: files like tail -F (appends,\n"
+	"                        rotation, truncation, files that appear later);\n"
+	"                        new events print as they arrive, late ones marked;\n"
+	"                        ends on Ctrl-C or SIGTERM (status 0)\n"
 	"      --since TIME      only events at or after TIME (RFC 3339 or epoch s)\n"
 	"      --until TIME      only events at or before TIME\n"
 	"  -e, --regex REGEX     only events whose text matches REGEX (pcre2)\n"
@@ -49,17 +56,20 @@ static const char usage_text[] =
 	"                        see also ~/.config/strata/formats/*.format)\n"
 	"      --explain FILE    (formats) explain how the formats read FILE\n"
 	"  -n, --lines N         (formats --explain) lines to explain; default 10\n"
+	"      --interval TIME   time between scrapes of http:// sources with -f:\n"
+	"                        15s (default), 500ms, 2m, 1h\n"
 	"  -h, --help            this help\n"
 	"  -V, --version         the version\n"
 	"\n"
 	"Exit status: 0 when every source was read, 1 when one could not be,\n"
 	"2 on a usage error (a bad format file too).\n";
 
-enum { OPT_SINCE = 256, OPT_UNTIL, OPT_TZ, OPT_COLOR, OPT_FORMATS, OPT_EXPLAIN };
+enum { OPT_SINCE = 256, OPT_UNTIL, OPT_TZ, OPT_COLOR, OPT_FORMATS, OPT_EXPLAIN, OPT_INTERVAL };
 #define FIELD_FILTERS_MAX 32
 
 static const struct option long_opts[] = {
 	{"output", required_argument, NULL, 'o'},
+	{"follow", no_argument, NULL, 'f'},
 	{"since", required_argument, NULL, OPT_SINCE},
 	{"until", required_argument, NULL, OPT_UNTIL},
 	{"regex", required_argument, NULL, 'e'},
@@ -71,6 +81,7 @@ static const struct option long_opts[] = {
 	{"field", required_argument, NULL, 'F'},
 	{"explain", required_argument, NULL, OPT_EXPLAIN},
 	{"lines", required_argument, NULL, 'n'},
+	{"interval", required_argument, NULL, OPT_INTERVAL},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, 'V'},
 	{NULL, 0, NULL, 0},
@@ -111,6 +122,39 @@ load_formats(struct st_userfmts *ufs, const char *const *files, size_t n)
 	}
 	st_buf_free(&err);
 	return rc == 0;
+}
+
+/* --interval: digits and a unit (ms, s, m, h; seconds when none), 1 ms to
+ * 24 h. Returns 0 or -1. */
+static int
+parse_interval(const char *s, uint64_t *ms)
+{
+	uint64_t v = 0;
+	size_t i = 0;
+	for (; s[i] >= '0' && s[i] <= '9'; i++) {
+		v = v * 10 + (uint64_t)(s[i] - '0');
+		if (v > 86400000)
+			return -1;
+	}
+	if (i == 0)
+		return -1;
+	const char *u = s + i;
+	uint64_t mul;
+	if (strcmp(u, "ms") == 0)
+		mul = 1;
+	else if (strcmp(u, "s") == 0 || *u == '\0')
+		mul = 1000;
+	else if (strcmp(u, "m") == 0)
+		mul = 60000;
+	else if (strcmp(u, "h") == 0)
+		mul = 3600000;
+	else
+		return -1;
+	v *= mul;
+	if (v < 1 || v > 86400000)
+		return -1;
+	*ms = v;
+	return 0;
 }
 
 /* `strata formats [--explain FILE [-n N]]` */
@@ -171,9 +215,14 @@ main(int argc, char **argv)
 	const char *field_filters[FIELD_FILTERS_MAX];
 	size_t nfmt_files = 0;
 	long lines = -1;
+	uint64_t interval_ms = ST_INTERVAL_DEFAULT_MS;
 	int c;
-	while ((c = getopt_long(argc, argv, "o:e:l:n:F:hV", long_opts, NULL)) != -1) {
+	bool follow = false;
+	while ((c = getopt_long(argc, argv, "o:e:l:n:F:fhV", long_opts, NULL)) != -1) {
 		switch (c) {
+		case 'f':
+			follow = true;
+			break;
 		case 'o':
 			if (strcmp(optarg, "text") == 0)
 				po.output = ST_OUT_TEXT;
@@ -222,6 +271,12 @@ main(int argc, char **argv)
 				return usage_error("%s", "more than 64 --formats files (put them in one)");
 			fmt_files[nfmt_files++] = optarg;
 			break;
+		case OPT_INTERVAL:
+			if (parse_interval(optarg, &interval_ms) < 0)
+				return usage_error("--interval takes a duration such as 15s, 500ms or 1m "
+				                   "(1ms to 24h), not '%s'",
+				                   optarg);
+			break;
 		case OPT_EXPLAIN:
 			explain = optarg;
 			break;
@@ -243,6 +298,8 @@ main(int argc, char **argv)
 			return 2;
 		}
 	}
+	if (follow && cmd != CMD_PRINT)
+		return usage_error("%s", "-f/--follow goes with the print command");
 	if (cmd != CMD_FORMATS && (explain || lines > 0))
 		return usage_error("%s", "--explain and -n go with the formats command");
 	if (cmd == CMD_FORMATS && (optind < argc || (lines > 0 && !explain)))
@@ -262,6 +319,8 @@ main(int argc, char **argv)
 
 	struct st_run run;
 	int rc = st_run_init(&run, tzname);
+	if (rc == 0)
+		st_sources_set_interval(run.sources, interval_ms);
 	if (rc < 0) {
 		st_userfmts_free(ufs);
 		return usage_error("unknown time zone '%s' (an IANA name such as Europe/Berlin, or +HH:MM)",
@@ -303,12 +362,22 @@ main(int argc, char **argv)
 	}
 	po.color = color;
 
+	if (follow) {
+		/* a reader that goes away (| head) is a clean end, seen as EPIPE */
+		signal(SIGPIPE, SIG_IGN);
+		st_run_follow(&run);
+	}
 	for (int i = optind; i < argc; i++)
 		st_run_add(&run, argv[i]);
-	st_run_replay(&run);
+	if (!follow)
+		st_run_replay(&run);
 
-	int status = st_sources_failed(run.sources) > 0 ? 1 : 0;
-	if (cmd == CMD_STATS) {
+	int status = 0;
+	if (follow) {
+		/* after the loop: sources may fail while followed */
+		if (st_print_follow(&run, &po, stdout) < 0)
+			status = 1;
+	} else if (cmd == CMD_STATS) {
 		if (st_stats(&run, po.output, stdout) < 0) {
 			fprintf(stderr, "strata: cannot write the output\n");
 			status = 1;
@@ -317,6 +386,8 @@ main(int argc, char **argv)
 		fprintf(stderr, "strata: cannot write the output\n");
 		status = 1;
 	}
+	if (st_sources_failed(run.sources) > 0)
+		status = 1;
 	if (st_run_pages_lost() > 0) {
 		fprintf(stderr,
 		        "strata: %lu page%s of text lost: a file shrank while strata was using it "

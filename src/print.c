@@ -88,6 +88,22 @@ base_from(const char *path, int parents)
 	return p;
 }
 
+static char *
+cmd_name(const char *full)
+{
+	static const char tail[] = " (stderr)";
+	size_t n = strlen(full), tn = sizeof(tail) - 1;
+	if (n <= NAME_COL_MAX || n < tn || strcmp(full + n - tn, tail) != 0)
+		return st_xstrdup(full);
+	/* the name column cuts a long name with "~": cut it before the tail */
+	size_t keep = NAME_COL_MAX - tn - 1;
+	char *s = st_xmalloc(keep + 1 + tn + 1);
+	memcpy(s, full, keep);
+	s[keep] = '~';
+	memcpy(s + keep + 1, tail, tn + 1);
+	return s;
+}
+
 char **
 st_display_names(const struct st_store *st)
 {
@@ -97,9 +113,14 @@ st_display_names(const struct st_store *st)
 	for (int round = 0; round < 8; round++) {
 		for (size_t i = 0; i < n; i++) {
 			free(names[i]);
-			names[i] = st_xstrdup(base_from(st_store_source_name(st, (unsigned)i), parents[i]));
+			const char *full = st_store_source_name(st, (unsigned)i);
+			/* a command is named whole (its slashes are not a path's),
+			 * cut to the column keeping " (stderr)" */
+			names[i] = strncmp(full, "cmd:", 4) == 0
+			                   ? cmd_name(full)
+			                   : st_xstrdup(base_from(full, parents[i]));
 			size_t l = strlen(names[i]);
-			if (l > 0 && names[i][l - 1] == '/')
+			if (l > 0 && names[i][l - 1] == '/' && strncmp(full, "cmd:", 4) != 0)
 				names[i][l - 1] = '\0';
 		}
 		bool clash = false;
@@ -207,6 +228,8 @@ text_event(struct st_buf *b, const struct st_event *ev, const char *name, int wi
 	}
 	if (ev->flags & ST_EV_TRUNCATED)
 		st_buf_adds(b, color ? " \033[2m[truncated]\033[0m" : " [truncated]");
+	if (ev->flags & ST_EV_LATE)
+		st_buf_adds(b, color ? " \033[2m[late]\033[0m" : " [late]");
 	st_buf_addc(b, '\n');
 }
 
@@ -348,7 +371,28 @@ json_event(struct st_buf *b, const struct st_event *ev, const char *path)
 	st_escape_json(b, ev->text, ev->len);
 	st_buf_addc(b, '"');
 	json_fields(b, ev);
+	if (ev->flags & ST_EV_LATE)
+		st_buf_adds(b, ",\"late\":true");
 	st_buf_adds(b, "}\n");
+}
+
+void
+st_print_event(struct st_buf *b, const struct st_print_opts *o, const struct st_store *st,
+               const struct st_event *ev, char **names, int width)
+{
+	if (o->output == ST_OUT_JSON)
+		json_event(b, ev, st_store_source_name(st, ev->source));
+	else
+		text_event(b, ev, names[ev->source], width, o->color);
+}
+
+int
+st_print_width(char **names, size_t n)
+{
+	int width = 4;
+	for (size_t i = 0; i < n; i++)
+		width = ST_MAX(width, (int)strlen(names[i]));
+	return ST_MIN(width, NAME_COL_MAX);
 }
 
 static int

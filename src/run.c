@@ -1,7 +1,19 @@
 /*
- * run.c: a replay run (see run.h).
+ * run.c: a replay run, or a live one (see run.h).
+ *
+ * A live run adds to the replay's loop: a check handle that calls the
+ * front end's pass once per loop pass, a timer for a pass it asks for
+ * later, and SIGINT/SIGTERM handlers that stop it. Stopping runs the
+ * registered hooks (command sources kill their children), closes the
+ * sources' watches and descriptors and then our own handles, so uv_run
+ * returns; anything still open after that (a handle of a source that
+ * has no stop of its own) is closed by a last walk.
  */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "mapguard.h"
 #include "strata/run.h"
@@ -23,7 +35,141 @@ st_run_init(struct st_run *r, const char *tzname)
 	int rc = uv_loop_init(&r->loop);
 	if (rc < 0)
 		st_fatal("cannot start the event loop: %s", uv_strerror(rc));
+	r->loop.data = r;
 	return 0;
+}
+
+/* Following keeps a descriptor per file: take what the system allows. */
+static void
+raise_nofile(void)
+{
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return;
+	if (rl.rlim_cur < rl.rlim_max) {
+		struct rlimit want = {.rlim_cur = rl.rlim_max, .rlim_max = rl.rlim_max};
+		if (setrlimit(RLIMIT_NOFILE, &want) == 0)
+			rl = want;
+	}
+}
+
+void
+st_run_follow(struct st_run *r)
+{
+	r->follow = true;
+	st_sources_follow(r->sources);
+	raise_nofile();
+}
+
+/* Say once when more files are followed than descriptors allow. */
+static void
+check_nofile(struct st_run *r)
+{
+	struct rlimit rl;
+	size_t n = st_sources_count(r->sources);
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY)
+		return;
+	size_t room = rl.rlim_cur > 32 ? (size_t)rl.rlim_cur - 32 : 0; /* stdio, the loop's own */
+	if (n > room)
+		fprintf(stderr,
+		        "strata: %zu sources, but the system allows %llu open files (ulimit -n, hard "
+		        "limit %llu): about %zu files can be followed; the others fail to open\n",
+		        n, (unsigned long long)rl.rlim_cur, (unsigned long long)rl.rlim_max, room);
+}
+
+int
+st_run_at_stop(uv_loop_t *loop, void (*fn)(void *arg), void *arg)
+{
+	struct st_run *r = loop->data;
+	if (r == NULL || &r->loop != loop)
+		return -1;
+	r->hooks = st_xreallocarray(r->hooks, r->nhooks + 1, sizeof(*r->hooks));
+	r->hooks[r->nhooks].fn = fn;
+	r->hooks[r->nhooks].arg = arg;
+	r->nhooks++;
+	return 0;
+}
+
+static void
+on_wake(uv_timer_t *t)
+{
+	(void)t; /* the pass runs in the check handle of this loop pass */
+}
+
+static void
+on_check(uv_check_t *h)
+{
+	struct st_run *r = st_container_of(h, struct st_run, check);
+	if (r->stopping)
+		return;
+	unsigned later = r->pass(r, r->pass_arg);
+	if (r->stopping)
+		return;
+	if (!st_sources_replaying(r->sources) && st_sources_live(r->sources) == 0) {
+		r->pass(r, r->pass_arg); /* the last events, then done */
+		st_run_stop(r);
+		return;
+	}
+	if (later > 0 && !uv_is_active((uv_handle_t *)&r->wake))
+		uv_timer_start(&r->wake, on_wake, later, 0);
+}
+
+static void
+on_signal(uv_signal_t *h, int signum)
+{
+	struct st_run *r = h->data;
+	r->signal = signum;
+	r->pass(r, r->pass_arg); /* what was read is printed */
+	st_run_stop(r);
+}
+
+void
+st_run_live(struct st_run *r, unsigned (*pass)(struct st_run *r, void *arg), void *arg)
+{
+	r->pass = pass;
+	r->pass_arg = arg;
+	uv_check_init(&r->loop, &r->check);
+	uv_check_start(&r->check, on_check);
+	uv_timer_init(&r->loop, &r->wake);
+	uv_signal_init(&r->loop, &r->sigint);
+	uv_signal_init(&r->loop, &r->sigterm);
+	r->sigint.data = r->sigterm.data = r;
+	uv_signal_start(&r->sigint, on_signal, SIGINT);
+	uv_signal_start(&r->sigterm, on_signal, SIGTERM);
+	if (r->follow)
+		check_nofile(r);
+	uv_update_time(&r->loop);
+	uint64_t t0 = uv_hrtime();
+	st_sources_start(r->sources);
+	/* the check handle runs after a pass that polled for I/O; a run whose
+	 * sources all fail at once still gets its pass from this timer */
+	uv_timer_start(&r->wake, on_wake, 0, 0);
+	uv_run(&r->loop, UV_RUN_DEFAULT);
+	r->seconds = (double)(uv_hrtime() - t0) / 1e9;
+}
+
+static void
+close_rest(uv_handle_t *h, void *arg)
+{
+	(void)arg;
+	if (!uv_is_closing(h))
+		uv_close(h, NULL);
+}
+
+void
+st_run_stop(struct st_run *r)
+{
+	if (r->stopping)
+		return;
+	r->stopping = true;
+	for (size_t i = r->nhooks; i-- > 0;)
+		r->hooks[i].fn(r->hooks[i].arg);
+	st_sources_stop(r->sources);
+	uv_close((uv_handle_t *)&r->check, NULL);
+	uv_close((uv_handle_t *)&r->wake, NULL);
+	uv_close((uv_handle_t *)&r->sigint, NULL);
+	uv_close((uv_handle_t *)&r->sigterm, NULL);
+	uv_walk(&r->loop, close_rest, NULL);
 }
 
 void
@@ -55,6 +201,7 @@ st_run_free(struct st_run *r)
 {
 	uv_run(&r->loop, UV_RUN_DEFAULT); /* finish close callbacks */
 	uv_loop_close(&r->loop);
+	free(r->hooks);
 	st_sources_free(r->sources);
 	st_store_free(r->store);
 	st_tz_free(r->tz);

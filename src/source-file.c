@@ -40,6 +40,10 @@ static void on_read(uv_fs_t *req);
 static void
 read_next(struct st_source *s)
 {
+	if (s->set->stopping) {
+		src_file_close(s);
+		return;
+	}
 	uv_buf_t b = uv_buf_init(s->buf + s->len, (unsigned)(s->cap - s->len));
 	int rc = uv_fs_read(s->set->loop, &s->req, s->fd, &b, 1, -1, on_read);
 	if (rc < 0)
@@ -78,8 +82,14 @@ on_read(uv_fs_t *req)
 		src_file_close(s);
 		return;
 	}
-	if (src_take(s, (size_t)r, r == 0) == SRC_COMPRESSED) {
+	/* followed (-f): the unfinished last line waits for its newline */
+	bool follow = s->fw != NULL && !s->set->stopping;
+	if (src_take(s, (size_t)r, r == 0 && !follow) == SRC_COMPRESSED) {
 		src_dz_start(s, s->codec, s->fd, -1);
+		return;
+	}
+	if (r == 0 && follow && s->codec == NULL) {
+		src_follow_start(s, lseek(s->fd, 0, SEEK_CUR));
 		return;
 	}
 	if (r == 0) {
@@ -96,6 +106,28 @@ on_idle_closed(uv_handle_t *h)
 	src_file_close(s);
 }
 
+/* -f: the mapping is read but for its unfinished last line (or the lines
+ * detection still waits on): copy that rest into a read buffer and follow
+ * the file from the mapping's end. */
+static void
+on_idle_closed_follow(uv_handle_t *h)
+{
+	struct st_source *s = st_container_of(h, struct st_source, idle);
+	if (s->set->stopping) {
+		src_file_close(s);
+		return;
+	}
+	size_t rest = s->msize - s->mpos;
+	s->cap = ST_READ_CHUNK;
+	while (s->cap < 2 * rest)
+		s->cap *= 2;
+	s->buf = st_xmalloc(s->cap);
+	memcpy(s->buf, s->map + s->mpos, rest);
+	s->len = rest;
+	s->mpos = s->msize;
+	src_follow_start(s, (int64_t)s->msize);
+}
+
 /* Feed the next slice of the mapping. */
 static void
 on_idle(uv_idle_t *h)
@@ -110,10 +142,11 @@ on_idle(uv_idle_t *h)
 		s->msize = (size_t)sb.st_size > s->mpos ? (size_t)sb.st_size : s->mpos;
 	}
 	size_t end = s->mpos + ST_MAP_SLICE;
-	bool eof = end >= s->msize;
+	bool eof = end >= s->msize || s->set->stopping;
 	if (eof)
 		end = s->msize;
-	size_t used = st_ingest_feed(&s->ig, s->map + s->mpos, end - s->mpos, eof);
+	bool follow = s->fw != NULL && !s->set->stopping;
+	size_t used = st_ingest_feed(&s->ig, s->map + s->mpos, end - s->mpos, eof && !follow);
 	s->ig.stats.bytes += used;
 	s->set->bytes += used;
 	s->mpos += used;
@@ -122,7 +155,7 @@ on_idle(uv_idle_t *h)
 		                "hold zero bytes\n", s->path);
 	if (eof || s->mpos >= s->msize) {
 		uv_idle_stop(h);
-		uv_close((uv_handle_t *)h, on_idle_closed);
+		uv_close((uv_handle_t *)h, follow ? on_idle_closed_follow : on_idle_closed);
 	}
 }
 
@@ -176,6 +209,12 @@ on_stat(uv_fs_t *req)
 		src_file_close(s);
 		return;
 	}
+	if (s->set->stopping) {
+		src_file_close(s);
+		return;
+	}
+	if (s->set->follow && s->type == SRC_FILE && S_ISREG(sb.st_mode))
+		src_follow_prepare(s, &sb);
 	st_time mtime = (st_time)sb.st_mtim.tv_sec * ST_USEC + sb.st_mtim.tv_nsec / 1000;
 	src_begin(s, mtime);
 	if (!start_mapped(s, &sb))
@@ -197,8 +236,17 @@ on_open(uv_fs_t *req)
 	struct st_source *s = st_container_of(req, struct st_source, req);
 	ssize_t r = req->result;
 	uv_fs_req_cleanup(req);
+	if (r < 0 && s->set->follow && !s->set->stopping && r == UV_ENOENT) {
+		src_follow_missing(s, (int)r);
+		return;
+	}
 	if (r < 0) {
 		src_fail(s, (int)r, NULL);
+		return;
+	}
+	if (s->set->stopping) {
+		s->fd = (uv_file)r;
+		src_file_close(s);
 		return;
 	}
 	src_file_start_fd(s, (uv_file)r);

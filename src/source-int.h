@@ -14,9 +14,16 @@
 
 struct st_codec;
 struct src_dz;
+struct src_http;
+struct src_cmd;
+struct src_follow;
+struct fw_set;
 
-enum src_type { SRC_FILE, SRC_STDIN };
-enum src_state { SRC_PENDING, SRC_ACTIVE, SRC_DONE, SRC_FAILED };
+/* SRC_CMD: a `cmd:` command's stdout or stderr (source-cmd.c) */
+enum src_type { SRC_FILE, SRC_STDIN, SRC_CMD, SRC_HTTP };
+/* SRC_FOLLOWING: read to its end with -f and watched for more (it no
+ * longer counts as active: the next pending source starts) */
+enum src_state { SRC_PENDING, SRC_ACTIVE, SRC_DONE, SRC_FAILED, SRC_FOLLOWING };
 
 struct st_source {
 	struct st_sources *set;
@@ -46,6 +53,10 @@ struct st_source {
 	bool sniffed;       /* the first bytes were checked for compression */
 	const struct st_codec *codec; /* they were compressed with it, or NULL */
 	struct src_dz *dz;  /* the decompressing reader while it runs (owned) */
+	struct src_cmd *cmd; /* SRC_CMD: the child, shared with the sibling
+	                      * source (owned by the stdout one), or NULL */
+	struct src_follow *fw; /* -f: the file's follow state (owned), or NULL */
+	struct src_http *http; /* an http:// source's scraper (owned), or NULL */
 };
 
 struct st_sources {
@@ -59,11 +70,17 @@ struct st_sources {
 	size_t failed;
 	uint64_t bytes;
 	bool stdin_closed;  /* fd 0 was closed at start (now /dev/null) */
+	bool follow;        /* -f: files stay open at their end (source-follow.c) */
+	bool stopping;      /* st_sources_stop ran: start and read nothing more */
+	struct fw_set *fws; /* -f: the watches (source-follow.c), or NULL */
+	uint64_t interval_ms; /* http:// sources: between scrapes under -f */
 };
 
 /* source.c; src_begin starts the ingest with the time year-less stamps
  * are read against and allocates the read buffer */
 void src_fail(struct st_source *s, int err, const char *what);
+/* src_fail with the message in words ("strata: PATH: msg") */
+void src_fail_msg(struct st_source *s, const char *msg);
 void src_done(struct st_source *s);
 void src_begin(struct st_source *s, st_time ref);
 void src_buf_room(struct st_source *s);
@@ -83,11 +100,48 @@ void src_stdin_start(struct st_source *s);
 /* Close the descriptor (not stdin's) and finish an active source. */
 void src_file_close(struct st_source *s);
 
+/* source-follow.c (-f). src_follow_prepare: a regular file opened and
+ * stat'ed (fd open) may be followed; remember its identity.
+ * src_follow_start: the file was read up to offset off, the buffer holding
+ * its unfinished last line: keep it open and watched. src_follow_missing:
+ * the file could not be opened (err): watch for it to appear.
+ * src_follow_stop: close every watch and followed descriptor.
+ * src_follow_free: free what src_follow_prepare allocated. */
+void src_follow_prepare(struct st_source *s, const uv_stat_t *sb);
+void src_follow_start(struct st_source *s, int64_t off);
+void src_follow_missing(struct st_source *s, int err);
+void src_follow_dir(struct st_sources *ss, const char *path);
+void src_follow_stop(struct st_sources *ss);
+void src_follow_free(struct st_source *s);
+void src_follow_set_free(struct st_sources *ss);
+
+/* source.c: add a file found while following (a directory's new file) */
+struct st_source *src_add_file(struct st_sources *ss, const char *path);
+bool src_skipped_name(const char *name);
+
+/* source-cmd.c: src_cmd_pair ties a command's stdout and stderr sources
+ * (path "cmd:COMMAND"); starting the stdout one spawns the command and
+ * starts both. src_cmd_stop: SIGTERM, then SIGKILL, then close (at exit).
+ * src_cmd_free: free the child's state (kill and reap it if still there). */
+void src_cmd_pair(struct st_source *out, struct st_source *err);
+void src_cmd_start(struct st_source *s);
+void src_cmd_stop(struct st_source *s);
+void src_cmd_free(struct st_source *s);
+
 /* source-compressed.c: read the rest of fd (from offset off, or from its
  * position when off is -1) through the codec; the buffer's bytes come
  * first. */
 void src_dz_start(struct st_source *s, const struct st_codec *c, uv_file fd, int64_t off);
 /* Say so when a file named for a codec (x.gz) holds n > 0 plain bytes. */
 void src_plain_check(struct st_source *s, size_t n);
+
+/* source-http.c: http:// sources. src_http_check: 0 when url is one
+ * strata can scrape, else ST_EINVAL and why. src_http_stop: end the
+ * source now (an unfinished scrape is dropped). src_http_free: what the
+ * source holds once its handles are closed. */
+int src_http_check(const char *url, const char **why);
+void src_http_start(struct st_source *s);
+void src_http_stop(struct st_source *s);
+void src_http_free(struct st_source *s);
 
 #endif

@@ -33,6 +33,7 @@ st_sources_new(uv_loop_t *loop, struct st_store *st, const struct st_tz *tz)
 	ss->loop = loop;
 	ss->store = st;
 	ss->tz = tz;
+	ss->interval_ms = ST_INTERVAL_DEFAULT_MS;
 	/* libuv must never get fds 0-2 for itself (it asserts on closing
 	 * them), so a closed standard descriptor is reopened on /dev/null;
 	 * a "-" source then reports that stdin was closed. */
@@ -55,7 +56,11 @@ st_sources_free(struct st_sources *ss)
 {
 	if (ss == NULL)
 		return;
+	src_follow_set_free(ss);
 	for (size_t i = 0; i < ss->n; i++) {
+		src_follow_free(ss->v[i]);
+		src_cmd_free(ss->v[i]);
+		src_http_free(ss->v[i]);
 		free(ss->v[i]->path);
 		free(ss->v[i]->error);
 		free(ss->v[i]->buf);
@@ -99,6 +104,12 @@ src_fail(struct st_source *s, int err, const char *what)
 		snprintf(msg, sizeof(msg), "%s: %s", what, st_strerror(err));
 	else
 		snprintf(msg, sizeof(msg), "%s", st_strerror(err));
+	src_fail_msg(s, msg);
+}
+
+void
+src_fail_msg(struct st_source *s, const char *msg)
+{
 	fprintf(stderr, "strata: %s: %s\n", s->path, msg);
 	free(s->error);
 	s->error = st_xstrdup(msg);
@@ -180,6 +191,10 @@ src_start(struct st_source *s)
 	s->set->active++;
 	if (s->type == SRC_STDIN)
 		src_stdin_start(s);
+	else if (s->type == SRC_CMD)
+		src_cmd_start(s);
+	else if (s->type == SRC_HTTP)
+		src_http_start(s);
 	else
 		src_file_start(s);
 }
@@ -187,15 +202,15 @@ src_start(struct st_source *s)
 void
 st_sources_start(struct st_sources *ss)
 {
-	while (ss->next < ss->n && ss->active < ST_ACTIVE_MAX) {
+	while (!ss->stopping && ss->next < ss->n && ss->active < ST_ACTIVE_MAX) {
 		struct st_source *s = ss->v[ss->next++];
 		if (s->state == SRC_PENDING)
 			src_start(s);
 	}
 }
 
-static bool
-skipped_name(const char *name)
+bool
+src_skipped_name(const char *name)
 {
 	return name[0] == '.' || strncasecmp(name, "README", 6) == 0;
 }
@@ -221,7 +236,7 @@ add_dir(struct st_sources *ss, const char *path, int depth)
 	size_t n = 0, cap = 0;
 	struct dirent *e;
 	while ((e = readdir(d)) != NULL) {
-		if (skipped_name(e->d_name))
+		if (src_skipped_name(e->d_name))
 			continue;
 		if (n == cap) {
 			cap = cap ? cap * 2 : 32;
@@ -250,6 +265,10 @@ add_path(struct st_sources *ss, const char *path, int depth)
 {
 	struct stat sb;
 	if (stat(path, &sb) != 0) {
+		if (ss->follow && errno == ENOENT && depth == 0) {
+			src_new(ss, path, SRC_FILE); /* watched until it appears */
+			return;
+		}
 		struct st_source *s = src_new(ss, path, SRC_FILE);
 		src_fail(s, uv_translate_sys_error(errno), NULL);
 		return;
@@ -260,6 +279,8 @@ add_path(struct st_sources *ss, const char *path, int depth)
 			return;
 		}
 		add_dir(ss, path, depth);
+		if (ss->follow)
+			src_follow_dir(ss, path); /* its new files join */
 		return;
 	}
 	src_new(ss, path, SRC_FILE);
@@ -272,10 +293,86 @@ st_sources_add(struct st_sources *ss, const char *path)
 		src_new(ss, path, SRC_STDIN);
 		return;
 	}
+	if (strncasecmp(path, "http://", 7) == 0 || strncasecmp(path, "https://", 8) == 0) {
+		/* a metric endpoint, scraped (source-http.c) */
+		const char *why;
+		struct st_source *s = src_new(ss, path, SRC_HTTP);
+		if (s->state == SRC_PENDING && src_http_check(path, &why) < 0)
+			src_fail_msg(s, why);
+		return;
+	}
+	if (strncmp(path, "cmd:", 4) == 0) {
+		/* a command: its stdout, then its stderr (source-cmd.c) */
+		size_t len = strlen(path) + sizeof(" (stderr)");
+		char *errname = st_xmalloc(len);
+		snprintf(errname, len, "%s (stderr)", path);
+		struct st_source *out = src_new(ss, path, SRC_CMD);
+		src_cmd_pair(out, src_new(ss, errname, SRC_CMD));
+		free(errname);
+		return;
+	}
 	size_t before = ss->n;
 	add_path(ss, path, 0);
-	if (ss->n == before)
+	if (ss->n == before && !ss->follow)
 		fprintf(stderr, "strata: %s: no files in this directory\n", path);
+}
+
+struct st_source *
+src_add_file(struct st_sources *ss, const char *path)
+{
+	return src_new(ss, path, SRC_FILE);
+}
+
+void
+st_sources_set_interval(struct st_sources *ss, uint64_t ms)
+{
+	ss->interval_ms = ms > 0 ? ms : 1;
+}
+
+void
+st_sources_follow(struct st_sources *ss)
+{
+	ss->follow = true;
+}
+
+bool
+st_sources_replaying(const struct st_sources *ss)
+{
+	return ss->active > 0 || ss->next < ss->n;
+}
+
+size_t
+st_sources_live(const struct st_sources *ss)
+{
+	size_t live = ss->active + (ss->n - ss->next);
+	for (size_t i = 0; i < ss->n; i++)
+		live += ss->v[i]->state == SRC_FOLLOWING;
+	return live;
+}
+
+void
+st_sources_stop(struct st_sources *ss)
+{
+	if (ss->stopping)
+		return;
+	ss->stopping = true;
+	src_follow_stop(ss);
+	for (size_t i = 0; i < ss->n; i++) {
+		struct st_source *s = ss->v[i];
+		if (s->type == SRC_CMD)
+			src_cmd_stop(s); /* TERM, KILL; its output is read to the end */
+		if (s->type == SRC_HTTP)
+			src_http_stop(s); /* an unfinished scrape is dropped */
+		/* a stdin stream still reading; file readers see stopping at
+		 * their next callback and close */
+		if (s->state == SRC_ACTIVE && s->type == SRC_STDIN && s->fd < 0 && s->dz == NULL &&
+		    uv_is_active(&s->h.handle) && !uv_is_closing(&s->h.handle)) {
+			uv_read_stop(&s->h.stream);
+			uv_close(&s->h.handle, NULL);
+			s->state = SRC_DONE;
+			s->set->active--;
+		}
+	}
 }
 
 size_t

@@ -409,6 +409,19 @@ st_store_flag(struct st_store *st, unsigned src, unsigned flags)
 		st->recs[s->last_seq].loc |= (uint64_t)(flags & 3) << FLAG_SHIFT;
 }
 
+void
+st_store_flag_seq(struct st_store *st, uint32_t seq, unsigned flags)
+{
+	if (seq < st->n)
+		st->recs[seq].loc |= (uint64_t)(flags & 3) << FLAG_SHIFT;
+}
+
+uint32_t
+st_store_last(const struct st_store *st, unsigned src)
+{
+	return src < st->nsrc ? st->src[src].last_seq : UINT32_MAX;
+}
+
 size_t
 st_store_count(const struct st_store *st)
 {

@@ -918,5 +918,190 @@ check "example: the +0100 offset applied, level from the map" \
 check "example: the txn group is a field" py field "$OUT" 2024-03-01T09:00:30.452000Z "retry 1 of 3" txn '"abc123"'
 cd "$SRC" || exit 2
 
+# ---- 11. cmd: sources: a command's stdout and stderr, its exit as an event
+st print -o json cmd:'printf "2024-01-01T00:00:00Z a\n"; echo oops >&2; exit 3'
+check "cmd: a command failing is not a failed source (got $RC)" status_is 0
+check "cmd: valid JSON, stdout + stderr + exit" py count "$OUT" 3
+check "cmd: the stdout line with its own time" py has "$OUT" 2024-01-01T00:00:00.000000Z " a" null iso8601
+check "cmd: stdout and stderr are two sources" py sources "$OUT" \
+	'cmd:printf "2024-01-01T00:00:00Z a\n"; echo oops >&2; exit 3' \
+	'cmd:printf "2024-01-01T00:00:00Z a\n"; echo oops >&2; exit 3 (stderr)'
+check "cmd: the stderr line, dated when it was read" \
+	python3 -c 'import json,sys; e=[json.loads(l) for l in open(sys.argv[1])]; x=[v for v in e if v["text"]=="oops"]; sys.exit(not (x and x[0]["ts"] and x[0]["ts"] > "2024-02" and x[0]["source"].endswith(" (stderr)")))' "$OUT"
+check "cmd: the exit event: status 3, error" \
+	python3 -c 'import json,sys; e=json.loads(open(sys.argv[1]).readlines()[-1]); f=e["fields"]; sys.exit(not ("cmd exited with status 3" in e["text"] and e["level"]=="error" and f.get("exit_status")=="3" and f.get("meaning")=="failed" and e["ts"]==f.get("time")))' "$OUT"
+st print cmd:nonexistent_program_xyz
+check "cmd: not found: status 127" out_has "cmd exited with status 127 (command not found)"
+check "cmd: a whole command names the source" out_has "  cmd:nonexistent_program_xyz "
+printf '#!/bin/sh\necho hi\n' >"$T/noexec.sh"
+chmod -x "$T/noexec.sh"
+st print -o json cmd:"$T/noexec.sh"
+check "cmd: not executable: status 126" out_has 'exit_status":"126","meaning":"command not executable"'
+st print -o json cmd:'kill -9 $$'
+check "cmd: killed by a signal" out_has '"text":"msg=\"cmd killed by signal 9 (SIGKILL)\"'
+check "cmd: killed: the signal field" out_has '"signal":"SIGKILL"'
+st print -o json --field signal=SIGKILL cmd:'sh -c "kill -9 \$\$"; kill -9 $$'
+check "cmd: --field signal=SIGKILL finds the kill" py count "$OUT" 1
+st print cmd:'sh -c "kill -9 \$\$"'
+check "cmd: 128+n reported by a shell" out_has "status 137 (128+9: killed, SIGKILL"
+st print -o json cmd:'seq 100000'
+check "cmd: 100,000 lines, none lost" py count "$OUT" 100001
+check "cmd: the last line" out_has '"text":"100000"'
+st print cmd:'printf "first\nno newline at the end"'
+check "cmd: a last line without its newline" out_has "no newline at the end"
+check "cmd: exit 0 is info" out_has "INFO    msg=\"cmd exited with status 0\""
+st print cmd:
+check "cmd: an empty command is a failed source (got $RC)" status_is 1
+check "cmd: an empty command: said" err_has "cmd:: an empty command"
+# stopped by SIGTERM, strata stops its command: no process is left behind
+MARK="31$$"
+cmd_running() { pgrep -f "sleep $MARK" >/dev/null; }
+"$BIN" print -f cmd:"sleep $MARK" >"$T/cmdf.out" 2>"$T/cmdf.err" &
+SPID=$!
+i=0
+while [ $i -lt 100 ] && ! cmd_running; do
+	sleep 0.05
+	i=$((i + 1))
+done
+check "cmd: the command runs" cmd_running
+kill -TERM $SPID 2>/dev/null
+wait $SPID
+RC=$?
+check "cmd: SIGTERM: strata ends on its own (status $RC)" [ "$RC" -lt 128 ]
+i=0
+while [ $i -lt 100 ] && cmd_running; do
+	sleep 0.05
+	i=$((i + 1))
+done
+if cmd_running; then
+	fail "cmd: SIGTERM: the command was left running"
+	kill -KILL $(pgrep -f "sleep $MARK") 2>/dev/null
+else
+	pass
+fi
+
+# ---- 12. http:// sources: metric endpoints scraped (a test server, node-exporter)
+# tests/http_server.py answers byte for byte what the test needs (chunks
+# with extensions and trailers, malformed chunks, a 404, a body over the
+# limit, no answer); prometheus-node-exporter is a real exporter, run on a
+# free loopback port when it is installed (scripts/install-deps).
+HTTP_PIDS=""
+trap 'for p in $HTTP_PIDS; do kill "$p" 2>/dev/null; done; chmod -R u+rwx "$T" 2>/dev/null; rm -rf "$T"' EXIT
+free_port() {
+	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+# http_wait FILE TEXT: until FILE holds TEXT, for up to 10 s
+http_wait() {
+	_i=0
+	while [ $_i -lt 200 ] && ! grep -q -F -e "$2" "$1" 2>/dev/null; do
+		sleep 0.05
+		_i=$((_i + 1))
+	done
+	grep -q -F -e "$2" "$1" 2>/dev/null
+}
+cat >"$T/http_chk.py" <<'PY'
+import json, sys, time, datetime
+# FILE MIN_METRICS PREFIX: at least MIN_METRICS metric events named PREFIX*;
+# the samples without a time of their own are dated at the scrape: one
+# time, within 60 s of now
+path, want, prefix = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+evs = [json.loads(l) for l in open(path, encoding="utf-8")]
+metrics = [e for e in evs if e["kind"] == "metric" and e["fields"].get("metric", "").startswith(prefix)]
+if len(metrics) < want:
+    sys.exit("%d metric events named %s*, want %d or more" % (len(metrics), prefix, want))
+ctx = {e["ts"] for e in evs if e["fields"].get("time_from") == "context"}
+if len(ctx) != 1:
+    sys.exit("samples dated by the scrape have %d times, want 1: %s" % (len(ctx), sorted(ctx)[:5]))
+ts = datetime.datetime.strptime(ctx.pop(), "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=datetime.timezone.utc)
+if abs(ts.timestamp() - time.time()) > 60:
+    sys.exit("the scrape time %s is not now" % ts)
+if any(e["format"] != "prometheus" for e in evs):
+    sys.exit("an event not read as prometheus")
+PY
+python3 "$SRC/tests/http_server.py" "$T/http.port" >"$T/http.log" 2>&1 &
+HTTP_PIDS="$HTTP_PIDS $!"
+if http_wait "$T/http.port" ""; then
+	U=http://127.0.0.1:$(cat "$T/http.port")
+	for p in chunked length close; do
+		st print -o json "$U/$p"
+		check "http: /$p: status $RC" status_is 0
+		check "http: /$p: JSON" py jsonl "$OUT" 5
+		check "http: /$p: samples at the scrape time" python3 "$T/http_chk.py" "$OUT" 3 test_
+		check "http: /$p: a sample's own time" out_has '"ts":"2023-11-14T22:13:20.000000Z"'
+		check "http: /$p: quiet" err_empty
+	done
+	# the chunked body, decoded exactly (extensions and trailer dropped)
+	st print "$U/chunked"
+	check "http: chunked: text" out_has 'test_requests_total{path="/x"} 7'
+	check "http: chunked: 5 lines" [ "$(wc -l <"$OUT")" -eq 5 ]
+	st stats "$U/chunked"
+	check "http: stats: the format is locked to prometheus" out_has "prometheus"
+	while read -r p words; do
+		st print -o json "$U/$p"
+		check "http: /$p: status $RC, want 1" status_is 1
+		check "http: /$p: said ($words)" err_has "$U/$p: scrape failed: $words"
+		check "http: /$p: an error event" out_has "\"level\":\"error\",\"format\":null,\"text\":\"scrape of $U/$p failed: $words"
+	done <<-LIST
+		missing HTTP status 404 Not Found
+		badchunk malformed chunked encoding
+		huge a Content-Length over the body limit (64 MiB)
+		truncated the connection closed before the end of the body
+	LIST
+	# no answer: the scrape gives up after the interval (or 10 s)
+	st print --interval 500ms "$U/hang"
+	check "http: no answer: status $RC" status_is 1
+	check "http: no answer: timed out" err_has "scrape failed: timed out after 0.5 s"
+	NP=$(free_port)
+	st print "http://127.0.0.1:$NP/metrics"
+	check "http: refused: status $RC" status_is 1
+	check "http: refused: said" err_has "http://127.0.0.1:$NP/metrics: scrape failed: connection refused"
+	st print https://127.0.0.1:$NP/metrics
+	check "http: https: status $RC" status_is 1
+	check "http: https: said" err_has "https:// is not supported yet"
+	st print http://user@127.0.0.1/
+	check "http: a bad URL: said" err_has "user names and passwords in URLs are not supported"
+	st print --interval 2x "$U/length"
+	check "http: a bad --interval: status $RC" status_is 2
+	# -f: scraped every interval until stopped, a failure said once per
+	# kind and its end said too
+	if "$BIN" --help | grep -q -e '--follow'; then
+		"$BIN" print -f --interval 200ms "$U/count" "$U/flaky" >"$T/hf.out" 2>"$T/hf.err" &
+		SPID=$!
+		check "http -f: scraped again and again" http_wait "$T/hf.out" "test_scrapes_total 4"
+		check "http -f: a failure ends" http_wait "$T/hf.err" "scrape works again (after 2 failed)"
+		kill -INT $SPID
+		wait $SPID
+		RC=$?
+		check "http -f: SIGINT: status $RC" status_is 0
+		check "http -f: a failure said once" [ "$(grep -c 'scrape failed' "$T/hf.err")" -eq 1 ]
+		check "http -f: both failures are events" [ "$(grep -c 'scrape of .* failed: HTTP status 404' "$T/hf.out")" -eq 2 ]
+		check "http -f: sanitizers" sh -c "! grep -q -E 'runtime error:|Sanitizer' '$T/hf.err'"
+		# one scrape each time, in order
+		check "http -f: scrapes in order" sh -c "grep -o 'test_scrapes_total [0-9]*' '$T/hf.out' | head -4 | awk '{ if (\$2 != NR) exit 1 }'"
+	fi
+else
+	fail "http: the test server did not start"
+	sed 's/^/    /' "$T/http.log"
+fi
+
+NE=$(command -v prometheus-node-exporter)
+if [ -n "$NE" ]; then
+	NP=$(free_port)
+	"$NE" --web.listen-address="127.0.0.1:$NP" >"$T/ne.log" 2>&1 &
+	HTTP_PIDS="$HTTP_PIDS $!"
+	_i=0
+	until python3 -c "import urllib.request as u; u.urlopen('http://127.0.0.1:$NP/metrics', timeout=2)" 2>/dev/null; do
+		_i=$((_i + 1))
+		[ $_i -ge 100 ] && break
+		sleep 0.1
+	done
+	st print -o json "http://127.0.0.1:$NP/metrics"
+	check "node-exporter: status $RC" status_is 0
+	check "node-exporter: JSON" py jsonl "$OUT" 100
+	check "node-exporter: node_ samples at the scrape time" python3 "$T/http_chk.py" "$OUT" 50 node_
+else
+	echo "e2e: prometheus-node-exporter is not installed (scripts/install-deps installs it): its scrape test is skipped"
+fi
+
 echo "$PASS passed, $FAIL failed"
 [ "$FAIL" -eq 0 ]

@@ -58,6 +58,9 @@ struct st_ingest {
 	unsigned misses;
 	unsigned blanks;   /* blank lines since the newest event's last line */
 	uint32_t lineno;
+	/* ST_TIME_NONE, or the time a line no format dates takes (a command's
+	 * output: when it was read); its source sets it, once per read */
+	st_time arrival;
 	struct st_ingest_stats stats;
 };
 
@@ -77,5 +80,10 @@ void st_ingest_init(struct st_ingest *ig, struct st_store *st, unsigned src,
  * longer than ST_LINE_MAX is cut and the rest of it skipped.
  */
 size_t st_ingest_feed(struct st_ingest *ig, const char *data, size_t len, bool eof);
+
+/* Read the source as format f (an index of st_format_get) from its first
+ * line on, without detection: for sources whose format is known (an
+ * http:// metric endpoint speaks Prometheus text). */
+void st_ingest_lock(struct st_ingest *ig, int f);
 
 #endif

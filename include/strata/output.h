@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "strata/run.h"
+#include "strata/util.h"
 
 enum st_output { ST_OUT_TEXT, ST_OUT_JSON };
 
@@ -49,6 +50,24 @@ void st_display_names_free(char **names, size_t n);
 /* Print the run's timeline; returns the number of events printed, or -1
  * when the output could not be written. */
 long st_print(struct st_run *r, const struct st_print_opts *o, FILE *out);
+
+/* One event as st_print writes it, added to b (names and width: the
+ * display names and the width of their column, see st_print_width). */
+void st_print_event(struct st_buf *b, const struct st_print_opts *o, const struct st_store *st,
+                    const struct st_event *ev, char **names, int width);
+int st_print_width(char **names, size_t n);
+
+/*
+ * print -f (print-follow.c): a live run (st_run_live): the timeline read
+ * so far, ordered, as st_print writes it; then each event as it arrives,
+ * in arrival order, written once per loop pass. An event earlier than the
+ * latest time printed is late: flagged ST_EV_LATE in the store, marked
+ * " [late]" in text and "late":true in JSON. Ends on SIGINT/SIGTERM, when
+ * no source can produce more, or when out is a pipe whose reader is gone
+ * (EPIPE; SIGPIPE must be ignored). Returns the events printed, or -1 when
+ * the output could not be written (a closed pipe is not an error).
+ */
+long st_print_follow(struct st_run *r, const struct st_print_opts *o, FILE *out);
 
 /* Print per-source statistics and the run's throughput. */
 int st_stats(struct st_run *r, enum st_output output, FILE *out);

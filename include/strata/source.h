@@ -5,7 +5,11 @@
  * its st_ingest. Sources are files (read in large chunks through libuv's
  * file requests), "-" for standard input (a pipe, a terminal, or a file
  * redirected in), and directories, which stand for the files inside them,
- * recursively, in name order (hidden files and README files skipped).
+ * recursively, in name order (hidden files and README files skipped), and
+ * http:// metric endpoints, scraped (source-http.c).
+ * "cmd:COMMAND" runs /bin/sh -c COMMAND and reads its stdout and its
+ * stderr as two sources ("cmd:COMMAND" and "cmd:COMMAND (stderr)"); its
+ * exit becomes an event (source-cmd.c).
  *
  * Replay reads at most ST_ACTIVE_MAX files at once, so a directory of
  * thousands of files needs neither thousands of descriptors nor buffers.
@@ -48,6 +52,42 @@ void st_sources_add(struct st_sources *ss, const char *path);
 
 /* Start reading; uv_run then reads everything to its end. */
 void st_sources_start(struct st_sources *ss);
+
+/*
+ * Follow (-f, before the first st_sources_add): regular files are not
+ * closed at their end but watched (source-follow.c) and read again as they
+ * grow, like tail -F; a missing file is watched until it appears, and a
+ * directory's new files join. Other sources (stdin, pipes, compressed
+ * files) end at their end as in a replay.
+ */
+void st_sources_follow(struct st_sources *ss);
+/* Still replaying: some source has not reached its end yet. */
+bool st_sources_replaying(const struct st_sources *ss);
+/* Sources that may still produce (reading, or followed). */
+size_t st_sources_live(const struct st_sources *ss);
+/* Stop: close every watch and descriptor, start and read nothing more.
+ * uv_run then returns once the close callbacks ran. */
+void st_sources_stop(struct st_sources *ss);
+
+/*
+ * A command's end, for its exit event (source-cmd.c): status when it
+ * exited (sig 0), or the signal that ended it. st_cmd_meaning writes what
+ * it means ("command not found", "128+9: killed, SIGKILL ..."),
+ * st_cmd_exit_text the event's text (logfmt: msg, exit_status or signal,
+ * meaning, level, time). Both write at most n bytes with a NUL and return
+ * the length.
+ */
+size_t st_cmd_meaning(int64_t status, int sig, char *buf, size_t n);
+size_t st_cmd_exit_text(int64_t status, int sig, st_time at, char *buf, size_t n);
+
+/*
+ * http:// sources are scraped once, or under follow at start and then
+ * every ms milliseconds (default ST_INTERVAL_DEFAULT_MS) until
+ * st_sources_stop. A scrape gives up after the interval or 10 s,
+ * whichever is shorter.
+ */
+#define ST_INTERVAL_DEFAULT_MS 15000
+void st_sources_set_interval(struct st_sources *ss, uint64_t ms);
 
 size_t st_sources_count(const struct st_sources *ss);
 void st_sources_info(const struct st_sources *ss, size_t i, struct st_source_info *out);

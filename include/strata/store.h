@@ -64,6 +64,11 @@ size_t st_store_extend(struct st_store *st, unsigned src, const char *text,
 
 /* Add flags (ST_EV_*) to the newest event of source src. */
 void st_store_flag(struct st_store *st, unsigned src, unsigned flags);
+/* Add flags (ST_EV_*) to event seq. */
+void st_store_flag_seq(struct st_store *st, uint32_t seq, unsigned flags);
+/* The newest event of source src (it may still grow continuation lines),
+ * or UINT32_MAX when it has none. */
+uint32_t st_store_last(const struct st_store *st, unsigned src);
 
 /*
  * Give the store a read-only mapping of source src's file (from mmap). It
