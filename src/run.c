@@ -1,7 +1,7 @@
 /*
  * run.c: a replay run, or a live one (see run.h).
  *
- * A live run adds to the replay's loop: a check handle that calls the
+ * A live run adds to the replay's loop: a prepare handle that calls the
  * front end's pass once per loop pass, a timer for a pass it asks for
  * later, and SIGINT/SIGTERM handlers that stop it. Stopping runs the
  * registered hooks (command sources kill their children), closes the
@@ -93,11 +93,11 @@ st_run_at_stop(uv_loop_t *loop, void (*fn)(void *arg), void *arg)
 static void
 on_wake(uv_timer_t *t)
 {
-	(void)t; /* the pass runs in the check handle of this loop pass */
+	(void)t; /* the pass runs in the prepare handle of the next loop pass */
 }
 
 static void
-on_check(uv_check_t *h)
+on_check(uv_prepare_t *h)
 {
 	struct st_run *r = st_container_of(h, struct st_run, check);
 	if (r->stopping)
@@ -128,8 +128,8 @@ st_run_live(struct st_run *r, unsigned (*pass)(struct st_run *r, void *arg), voi
 {
 	r->pass = pass;
 	r->pass_arg = arg;
-	uv_check_init(&r->loop, &r->check);
-	uv_check_start(&r->check, on_check);
+	uv_prepare_init(&r->loop, &r->check);
+	uv_prepare_start(&r->check, on_check);
 	uv_timer_init(&r->loop, &r->wake);
 	uv_signal_init(&r->loop, &r->sigint);
 	uv_signal_init(&r->loop, &r->sigterm);
@@ -141,7 +141,7 @@ st_run_live(struct st_run *r, unsigned (*pass)(struct st_run *r, void *arg), voi
 	uv_update_time(&r->loop);
 	uint64_t t0 = uv_hrtime();
 	st_sources_start(r->sources);
-	/* the check handle runs after a pass that polled for I/O; a run whose
+	/* the prepare handle runs before the loop waits; a run whose
 	 * sources all fail at once still gets its pass from this timer */
 	uv_timer_start(&r->wake, on_wake, 0, 0);
 	uv_run(&r->loop, UV_RUN_DEFAULT);

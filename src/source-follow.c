@@ -425,6 +425,15 @@ dir_join(struct fw_dir *d, const char *name)
 	size_t len = plen + 1 + strlen(name) + 1;
 	char *path = st_xmalloc(len);
 	snprintf(path, len, "%s%s%s", d->path, slash ? "" : "/", name);
+	/* a file of the directory still waiting for or in its replay */
+	struct st_sources *ss = d->set->ss;
+	for (size_t i = 0; i < ss->n; i++) {
+		struct st_source *o = ss->v[i];
+		if ((o->fw == NULL || o->fw->dir == NULL) && strcmp(o->path, path) == 0) {
+			free(path);
+			return;
+		}
+	}
 	struct stat sb;
 	if (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode) ||
 	    ino_known(d->set, (uint64_t)sb.st_dev, (uint64_t)sb.st_ino)) {
@@ -533,6 +542,9 @@ src_follow_prepare(struct st_source *s, const uv_stat_t *sb)
 		s->fw = st_xcalloc(1, sizeof(*s->fw));
 	s->fw->dev = sb->st_dev;
 	s->fw->ino = sb->st_ino;
+	/* known from now: renamed while still replayed, its new name must
+	 * not join a followed directory */
+	ino_add(set_get(s->set), s->fw->dev, s->fw->ino);
 }
 
 static void

@@ -344,7 +344,8 @@ st_sources_replaying(const struct st_sources *ss)
 size_t
 st_sources_live(const struct st_sources *ss)
 {
-	size_t live = ss->active + (ss->n - ss->next);
+	/* watches (followed files, missing ones, directories) stay live */
+	size_t live = ss->active + (ss->n - ss->next) + (ss->fws != NULL);
 	for (size_t i = 0; i < ss->n; i++)
 		live += ss->v[i]->state == SRC_FOLLOWING;
 	return live;

@@ -1103,5 +1103,141 @@ else
 	echo "e2e: prometheus-node-exporter is not installed (scripts/install-deps installs it): its scrape test is skipped"
 fi
 
+# ---- 13. print -f: following live files (tail -F), late events, clean exits
+FW=$T/follow
+mkdir -p "$FW"
+# wait_for PATTERN FILE: poll every 20 ms, up to 5 s, for a fixed string
+wait_for() {
+	_n=0
+	while [ $_n -lt 250 ]; do
+		grep -q -F -e "$1" "$2" 2>/dev/null && return 0
+		sleep 0.02
+		_n=$((_n + 1))
+	done
+	return 1
+}
+# wait_lines N FILE: until FILE has at least N lines
+wait_lines() {
+	_n=0
+	while [ $_n -lt 250 ]; do
+		[ "$(wc -l <"$2" 2>/dev/null || echo 0)" -ge "$1" ] && return 0
+		sleep 0.02
+		_n=$((_n + 1))
+	done
+	return 1
+}
+# stop_follow: SIGTERM the follower, wait for it, check it ended cleanly
+stop_follow() {
+	kill -TERM "$FPID" 2>/dev/null
+	wait "$FPID"
+	RC=$?
+	cp "$FW/err" "$ERR"
+	sanitized "print -f ($1)"
+	check "print -f ($1): SIGTERM exits 0" status_is 0
+}
+py_late_once() {
+	python3 - "$FW/out" <<'PY'
+import json, sys
+n = 0
+for line in open(sys.argv[1]):
+    ev = json.loads(line)
+    if "late" in ev:
+        assert ev["late"] is True and list(ev)[-1] == "late", ev
+        n += 1
+sys.exit(0 if n == 1 else 1)
+PY
+}
+err_has_f() { grep -q -F -e "$1" "$FW/err"; }
+printf '2024-05-01T10:00:01Z first\n2024-05-01T10:00:02Z second\n' >"$FW/a.log"
+"$BIN" print -f -o json "$FW/a.log" "$FW/later.log" >"$FW/out" 2>"$FW/err" &
+FPID=$!
+check "print -f: the replay first" wait_for 'second"' "$FW/out"
+check "print -f: a missing file is said once and watched" wait_for "later.log" "$FW/err"
+printf '2024-05-01T10:00:03Z third\n' >>"$FW/a.log"
+check "print -f: an appended line arrives" wait_for '"2024-05-01T10:00:03Z third"' "$FW/out"
+printf '2024-05-01T10:00:04Z par' >>"$FW/a.log"
+printf 'tial\n' >>"$FW/a.log"
+check "print -f: a line written in two parts is one event" wait_for '"2024-05-01T10:00:04Z partial"' "$FW/out"
+printf '2024-05-01T09:00:00Z earlier\n' >>"$FW/a.log"
+check "print -f: an earlier line is late" wait_for 'earlier","fields":{},"late":true' "$FW/out"
+check "print -f: only late events carry the key" py_late_once
+printf '2024-05-01T10:00:05Z appeared\n' >"$FW/later.log"
+check "print -f: a file created later is read" wait_for '"2024-05-01T10:00:05Z appeared"' "$FW/out"
+: >"$FW/a.log"
+printf '2024-05-01T10:00:06Z t\n' >>"$FW/a.log"
+check "print -f: truncated in place: read again from 0" wait_for '"2024-05-01T10:00:06Z t"' "$FW/out"
+check "print -f: truncation is said" err_has_f "truncated"
+mv "$FW/a.log" "$FW/a.log.1"
+printf '2024-05-01T10:00:07Z rotated\n' >"$FW/a.log"
+check "print -f: renamed and recreated: the new file from its start" \
+	wait_for '"line":1,"kind":"log","level":null,"format":"iso8601","text":"2024-05-01T10:00:07Z rotated"' "$FW/out"
+stop_follow "files"
+check "print -f: no line twice" sh -c "[ \"\$(grep -c third '$FW/out')\" -eq 1 ] && [ \"\$(grep -c rotated '$FW/out')\" -eq 1 ]"
+
+# text output marks a late event
+printf '2024-05-01T10:00:01Z one\n' >"$FW/t.log"
+"$BIN" print -f "$FW/t.log" >"$FW/out" 2>"$FW/err" &
+FPID=$!
+check "print -f text: the replay" wait_for "one" "$FW/out"
+printf '2024-05-01T09:00:00Z back\n' >>"$FW/t.log"
+check "print -f text: a late event is marked [late]" wait_for "back [late]" "$FW/out"
+stop_follow "text"
+
+# a directory: files that appear in it join
+mkdir -p "$FW/dir"
+printf '2024-05-01T10:00:01Z old\n' >"$FW/dir/one.log"
+"$BIN" print -f -o json "$FW/dir" >"$FW/out" 2>"$FW/err" &
+FPID=$!
+check "print -f dir: the replay" wait_for 'old"' "$FW/out"
+printf '2024-05-01T10:00:02Z newcomer\n' >"$FW/dir/two.log"
+check "print -f dir: a new file joins" wait_for '"2024-05-01T10:00:02Z newcomer"' "$FW/out"
+stop_follow "dir"
+mkdir -p "$FW/empty"
+"$BIN" print -f -o json "$FW/empty" >"$FW/out" 2>"$FW/err" &
+FPID=$!
+sleep 0.2 # not for correctness: give an early exit the time to show
+printf '2024-05-01T10:00:02Z into empty\n' >"$FW/empty/x.log"
+check "print -f: an empty directory is watched, its new file joins" wait_for 'into empty"' "$FW/out"
+stop_follow "empty dir"
+
+# | head -3 ends promptly with status 0 and says nothing
+printf '2024-05-01T10:00:01Z a\n2024-05-01T10:00:02Z b\n2024-05-01T10:00:03Z c\n2024-05-01T10:00:04Z d\n' >"$FW/h.log"
+{
+	timeout 10 "$BIN" print -f "$FW/h.log" 2>"$ERR"
+	echo $? >"$FW/rc"
+} | head -3 >"$OUT"
+RC=$(cat "$FW/rc")
+sanitized "print -f | head -3"
+check "print -f | head -3: status 0 (no timeout)" status_is 0
+check "print -f | head -3: three lines" sh -c "[ \$(wc -l <'$OUT') -eq 3 ]"
+check "print -f | head -3: nothing on stderr" err_empty
+
+# stdin alone: read to its end, then exit
+printf '2024-05-01T10:00:01Z piped\n' | timeout 10 "$BIN" print -f - >"$OUT" 2>"$ERR"
+RC=$?
+sanitized "print -f -"
+check "print -f -: exits at the end of a pipe, status 0" status_is 0
+check "print -f -: its line" out_has "piped"
+"$BIN" stats -f "$FW/h.log" >"$OUT" 2>"$ERR"
+RC=$?
+check "-f goes with print only" status_is 2
+
+# 500 followed files
+mkdir -p "$FW/many"
+i=0
+while [ $i -lt 500 ]; do
+	printf '2024-05-01T10:00:00Z file %d\n' $i >"$FW/many/f$i.log"
+	i=$((i + 1))
+done
+"$BIN" print -f -o json "$FW/many" >"$FW/out" 2>"$FW/err" &
+FPID=$!
+check "print -f 500 files: all replayed" wait_lines 500 "$FW/out"
+printf '2024-05-01T10:00:01Z more in 7\n' >>"$FW/many/f7.log"
+printf '2024-05-01T10:00:01Z more in 499\n' >>"$FW/many/f499.log"
+check "print -f 500 files: the first is followed" wait_for 'more in 7"' "$FW/out"
+check "print -f 500 files: the last is followed" wait_for 'more in 499"' "$FW/out"
+stop_follow "500 files"
+check "print -f 500 files: nothing on stderr" err_empty
+
 echo "$PASS passed, $FAIL failed"
 [ "$FAIL" -eq 0 ]

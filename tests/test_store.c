@@ -689,6 +689,35 @@ test_adopt_map_text_max(void **state)
 	tu_release(buf);
 }
 
+/* print -f: the newest event of a source, and flags set on any event */
+static void
+test_last_and_flag_seq(void **state)
+{
+	(void)state;
+	struct st_store *st = store_with_sources(2);
+	assert_int_equal(st_store_last(st, 0), UINT32_MAX);
+	assert_int_equal(st_store_last(st, 7), UINT32_MAX); /* no such source */
+	uint32_t a = add(st, 0, 1, 2000, "a");
+	uint32_t b = add(st, 1, 1, 3000, "b");
+	uint32_t c = add(st, 0, 2, 1000, "c");
+	assert_int_equal(st_store_last(st, 0), c);
+	assert_int_equal(st_store_last(st, 1), b);
+	st_store_flag_seq(st, a, ST_EV_LATE);
+	st_store_flag_seq(st, 99, ST_EV_LATE); /* out of range: ignored */
+	struct st_event ev;
+	st_store_get(st, a, &ev);
+	assert_int_equal(ev.flags, ST_EV_LATE);
+	assert_memory_equal(ev.text, "a", 1);
+	assert_int_equal(ev.ts, 2000);
+	st_store_get(st, c, &ev);
+	assert_int_equal(ev.flags, 0);
+	st_store_flag_seq(st, c, ST_EV_TRUNCATED);
+	st_store_flag_seq(st, c, ST_EV_LATE);
+	st_store_get(st, c, &ev);
+	assert_int_equal(ev.flags, ST_EV_TRUNCATED | ST_EV_LATE);
+	tu_release(st);
+}
+
 int
 main(void)
 {
@@ -708,6 +737,7 @@ main(void)
 		cmocka_unit_test_teardown(test_memory_per_event, tu_teardown),
 		cmocka_unit_test_teardown(test_adopt_map, tu_teardown),
 		cmocka_unit_test_teardown(test_adopt_map_text_max, tu_teardown),
+		cmocka_unit_test_teardown(test_last_and_flag_seq, tu_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

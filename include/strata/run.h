@@ -30,7 +30,7 @@ struct st_run {
 	bool follow;
 	bool stopping;
 	int signal;             /* the signal that stopped it, or 0 */
-	uv_check_t check;       /* once per loop pass: the front end's pass */
+	uv_prepare_t check;     /* once per loop pass, before it waits: the pass */
 	uv_timer_t wake;        /* a pass asked to run again after a while */
 	uv_signal_t sigint, sigterm;
 	unsigned (*pass)(struct st_run *r, void *arg);
@@ -53,7 +53,7 @@ void st_run_free(struct st_run *r);
  *
  * st_run_live starts the sources and runs the loop until st_run_stop,
  * SIGINT or SIGTERM, or until no source can produce any more. pass is
- * called once per loop pass (a uv_check handle, so a burst of events is
+ * called once per loop pass (a uv_prepare handle, so a burst of events is
  * handled once, not per event); it returns 0, or a number of milliseconds
  * after which it wants another pass even if nothing happens.
  */
