@@ -233,7 +233,7 @@ probe(struct st_ingest *ig, const char *data, size_t len, bool eof)
 	}
 	/* Decide on 64 lines, or 64 KiB of them; a source whose first line is
 	 * longer than that waits until the line is cut (ST_LINE_MAX). */
-	if (!eof && (n == 0 ? len <= ST_LINE_MAX : n < ST_PROBE_LINES && len < 64 * 1024))
+	if (!eof && (n == 0 ? len <= ST_LINE_MAX : n < ST_PROBE_LINES && len < 64 * 1024 && !ig->live))
 		return false;
 	ig->format = st_format_detect2(&ig->tc, lines, lens, n, NULL, &ig->alt);
 	/* The first offset the winner reads in the data at hand (up to

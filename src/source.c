@@ -176,6 +176,8 @@ src_take(struct st_source *s, size_t nread, bool eof)
 	}
 	s->ig.stats.bytes += nread;
 	s->set->bytes += nread;
+	/* under -f, a pipe's lines (stdin, a command) are read as they come */
+	s->ig.live = s->set->follow && s->type != SRC_FILE;
 	size_t used = st_ingest_feed(&s->ig, s->buf, s->len, eof);
 	if (used > 0 && used < s->len)
 		memmove(s->buf, s->buf + used, s->len - used);
@@ -338,7 +340,15 @@ st_sources_follow(struct st_sources *ss)
 bool
 st_sources_replaying(const struct st_sources *ss)
 {
-	return ss->active > 0 || ss->next < ss->n;
+	if (ss->next < ss->n)
+		return true;
+	/* Only files have a past to replay: a pipe, a command or an endpoint
+	 * still being read is live from its first line, so it must not hold
+	 * the timeline back (under -f a command may never end). */
+	for (size_t i = 0; i < ss->n; i++)
+		if (ss->v[i]->state == SRC_ACTIVE && ss->v[i]->type == SRC_FILE)
+			return true;
+	return false;
 }
 
 size_t

@@ -1239,5 +1239,17 @@ check "print -f 500 files: the last is followed" wait_for 'more in 499"' "$FW/ou
 stop_follow "500 files"
 check "print -f 500 files: nothing on stderr" err_empty
 
+# under -f a pipe or a command is live from its first line: a slow one's
+# lines print as they come, not when it ends or has 64 lines
+"$BIN" print -f "cmd:echo 2024-01-01T00:00:01Z first-of-slow; sleep 31.7" >"$FW/out" 2>"$FW/err" &
+FPID=$!
+check "print -f cmd: a slow command's first line prints at once" wait_for "first-of-slow" "$FW/out"
+stop_follow "slow command"
+(echo "2024-01-01T00:00:01Z stdin-live"; sleep 31.7) | "$BIN" print -f - >"$FW/out" 2>"$FW/err" &
+FPID=$!
+check "print -f -: a slow pipe's first line prints at once" wait_for "stdin-live" "$FW/out"
+stop_follow "slow stdin"
+pkill -f "sleep 31.7" 2>/dev/null
+
 echo "$PASS passed, $FAIL failed"
 [ "$FAIL" -eq 0 ]

@@ -61,6 +61,10 @@ struct st_ingest {
 	/* ST_TIME_NONE, or the time a line no format dates takes (a command's
 	 * output: when it was read); its source sets it, once per read */
 	st_time arrival;
+	/* Lines arrive live (a pipe or command under -f): decide the format
+	 * from the complete lines at hand instead of waiting for 64 of them,
+	 * so a slow source's first lines print at once. */
+	bool live;
 	struct st_ingest_stats stats;
 };
 
