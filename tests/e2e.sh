@@ -17,6 +17,7 @@ if [ ! -x "$BIN" ] || [ ! -d "$SRC/fixtures/incidents" ]; then
 	exit 2
 fi
 case $BIN in /*) ;; *) BIN=$(pwd)/$BIN ;; esac
+SRC=$(cd "$SRC" && pwd) # sections cd around: keep every path absolute
 command -v python3 >/dev/null 2>&1 || { echo "e2e.sh needs python3" >&2; exit 2; }
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/strata-e2e.XXXXXX") || exit 2
