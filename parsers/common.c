@@ -521,17 +521,23 @@ st_month_word(const char *s, size_t n, int *mon)
 	return best;
 }
 
-int
-st_parse_inner(const struct st_timectx *tc, const char *s, size_t n, struct st_draft *d)
+void
+st_parse_wrapped(const struct st_timectx *tc, const char *s, size_t n, size_t i,
+                 struct st_draft *d)
 {
 	for (size_t f = 0; f < st_format_count(); f++) {
 		const struct st_format *fmt = st_format_get(f);
 		if (fmt->wraps || fmt->block)
 			continue;
-		if (st_format_parse(fmt, tc, s, n, d) == 0)
-			return 0;
+		if (st_format_parse(fmt, tc, s + i, n - i, d) == 0) {
+			d->body += (uint32_t)i;
+			return;
+		}
 	}
-	return ST_ENOMATCH;
+	d->ts = ST_TIME_NONE;
+	d->body = (uint32_t)i;
+	d->level = (uint8_t)st_level_scan(s + i, n - i);
+	d->kind = ST_KIND_LOG;
 }
 
 void

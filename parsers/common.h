@@ -155,16 +155,19 @@ st_zone_after(const char *s, size_t n, struct st_civil *c)
 size_t st_month_word(const char *s, size_t n, int *mon);
 
 /*
- * The line after a wrapper's prefix (docker compose "web-1  | ",
- * kubectl logs --prefix "[pod/x/y] "): fills *d from the first format, in
- * registry order, that reads s[0..n), skipping wrappers and block formats
- * (st_format.wraps, .block). d->body is relative to s. Returns 0 or
- * ST_ENOMATCH. It costs one parse per format on a line none reads: meant
- * for formats whose lines are few (compose output, kubectl logs).
+ * A wrapper format's line (docker compose "web-1  | ", kubectl logs
+ * --prefix "[pod/x/y] "), whose prefix ends at s[i]: fills *d from the
+ * first format, in registry order, that reads the rest, skipping wrappers
+ * and block formats (st_format.wraps, .block); when none does, the line
+ * is still a record, untimed, with the level its words state. d->body is
+ * relative to s. It costs one parse per format on a line none reads:
+ * meant for formats whose lines are few (compose output, kubectl logs).
  */
-int st_parse_inner(const struct st_timectx *tc, const char *s, size_t n, struct st_draft *d);
+void st_parse_wrapped(const struct st_timectx *tc, const char *s, size_t n, size_t i,
+                      struct st_draft *d);
 
-/* The fields of s under the format st_parse_inner would pick. */
+/* The fields of s (the rest after a wrapper's prefix) under the format
+ * st_parse_wrapped would pick. */
 void st_fields_inner(const char *s, size_t n, struct st_fields *out);
 
 /*

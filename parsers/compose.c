@@ -11,7 +11,7 @@
  * blanks before the bar. On a terminal compose colours the name and
  * erases the line first (ESC [2K): ANSI escapes around the prefix are
  * skipped. The rest is the container's own line, which any other format
- * may read (st_parse_inner); without a time there, the line is still a
+ * may read (st_parse_wrapped); without a time there, the line is still a
  * record of its container, untimed, rather than a continuation of
  * another container's line. Fields: container, then the inner line's.
  */
@@ -52,14 +52,7 @@ parse(const struct st_timectx *tc, const char *s, size_t n, struct st_draft *d)
 	size_t i = prefix(s, n, &name, &name_end);
 	if (i == 0)
 		return ST_ENOMATCH;
-	if (st_parse_inner(tc, s + i, n - i, d) == 0) {
-		d->body += (uint32_t)i;
-		return 0;
-	}
-	d->ts = ST_TIME_NONE;
-	d->body = (uint32_t)i;
-	d->level = (uint8_t)st_level_scan(s + i, n - i);
-	d->kind = ST_KIND_LOG;
+	st_parse_wrapped(tc, s, n, i, d);
 	return 0;
 }
 

@@ -8,7 +8,7 @@
  *
  * With --timestamps the prefix is followed by an RFC 3339 time; without,
  * by the container's own line, which any other format may read
- * (st_parse_inner). A prefixed line with no time there is still a record
+ * (st_parse_wrapped). A prefixed line with no time there is still a record
  * of that container, untimed, rather than a continuation of another
  * container's line. Fields: pod, container, then the inner line's.
  */
@@ -45,14 +45,7 @@ parse(const struct st_timectx *tc, const char *s, size_t n, struct st_draft *d)
 	size_t slash, i = prefix(s, n, &slash);
 	if (i == 0)
 		return ST_ENOMATCH;
-	if (st_parse_inner(tc, s + i, n - i, d) == 0) {
-		d->body += (uint32_t)i;
-		return 0;
-	}
-	d->ts = ST_TIME_NONE;
-	d->body = (uint32_t)i;
-	d->level = (uint8_t)st_level_scan(s + i, n - i);
-	d->kind = ST_KIND_LOG;
+	st_parse_wrapped(tc, s, n, i, d);
 	return 0;
 }
 
