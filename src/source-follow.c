@@ -19,8 +19,17 @@
  * path: a different inode there means the file was rotated (renamed and
  * recreated): the old descriptor was just read to its end, its unfinished
  * line is taken as a line, and the new file is read from its start (line
- * numbers restart at 1). A size below our offset means it was truncated in
- * place (copytruncate): read again from 0 (lines restart at 1). A missing
+ * numbers restart at 1). A size below our offset, or first bytes that are
+ * no longer the ones we read (truncated and written past our offset again
+ * before we looked), mean it was truncated in place (copytruncate); this
+ * is checked before each read. The lines written between our last read
+ * and the copy are then in the copy only: a plain file beside it named as
+ * a rotation of it (app.log.1, app.log-20241208, app.log.ct), at least as
+ * long as our offset and beginning with the same bytes, is read from our
+ * offset to its end; then the file is read again from 0 (lines restart at
+ * 1). Such rotation names never join a followed directory as new files:
+ * their lines are their file's. Lines written between the copy and the
+ * truncation are in neither file and lost to any reader. A missing
  * path is said once; the old descriptor stays open (a writer may still
  * write to it) until a file appears there again.
  *
@@ -52,6 +61,7 @@
 #define FW_POLL_MS 1000
 #define FW_BUDGET (1u << 20) /* bytes one source may read per loop turn */
 #define FW_READS 32          /* reads one source may do per loop turn */
+#define FW_HEAD 64           /* first bytes kept to recognise the file */
 
 struct fw_dir;
 
@@ -64,6 +74,8 @@ struct src_follow {
 	bool denied;         /* the path could not be opened (said once) */
 	const char *base;    /* name in its directory (inside s->path, or "") */
 	struct fw_dir *dir;
+	unsigned headlen;    /* bytes of head[] known (0: none read yet) */
+	char head[FW_HEAD];  /* the file's first bytes, as we read them */
 };
 
 struct fw_dir {
@@ -330,6 +342,7 @@ fw_open(struct st_source *s, const struct stat *sb)
 	s->fd = fd;
 	f->open = true;
 	f->off = 0;
+	f->headlen = 0;
 	f->dev = (uint64_t)fsb.st_dev;
 	f->ino = (uint64_t)fsb.st_ino;
 	ino_add(s->set->fws, f->dev, f->ino);
@@ -339,6 +352,143 @@ fw_open(struct st_source *s, const struct stat *sb)
 	}
 	s->sniffed = true; /* later files are read as text */
 	return true;
+}
+
+/* Keep the file's first bytes once it has them (one pread, until FW_HEAD
+ * bytes are known). */
+static void
+fw_head_fill(struct st_source *s)
+{
+	struct src_follow *f = s->fw;
+	if (f->headlen == FW_HEAD || f->off <= (int64_t)f->headlen)
+		return;
+	size_t want = f->off < FW_HEAD ? (size_t)f->off : FW_HEAD;
+	ssize_t n = pread(s->fd, f->head, want, 0);
+	if (n > 0)
+		f->headlen = (unsigned)n;
+}
+
+/* Does fd's file begin with the bytes we read at the start of ours? */
+static bool
+fw_head_same(const struct src_follow *f, int fd)
+{
+	char b[FW_HEAD];
+	if (f->headlen == 0)
+		return true;
+	ssize_t n = pread(fd, b, f->headlen, 0);
+	return n == (ssize_t)f->headlen && memcmp(b, f->head, f->headlen) == 0;
+}
+
+/* Was the open file truncated in place since we read it? Smaller than our
+ * offset, or (truncated and written past our offset again before we
+ * looked) no longer beginning with its first line. */
+static bool
+fw_truncated(struct st_source *s, int64_t *size)
+{
+	struct src_follow *f = s->fw;
+	struct stat fsb;
+	if (fstat(s->fd, &fsb) != 0)
+		return false;
+	*size = (int64_t)fsb.st_size;
+	if (fsb.st_size < f->off)
+		return true;
+	return f->off > 0 && !fw_head_same(f, s->fd);
+}
+
+/* A name a rotation gives to a copy of base: base then '.', '-' or '_'
+ * and more (app.log.1, app.log-20241208, app.log.ct). */
+static bool
+rotated_name(const char *name, const char *base)
+{
+	size_t n = strlen(base);
+	return n > 0 && strncmp(name, base, n) == 0 && name[n] != '\0' &&
+	       strchr(".-_", name[n]) != NULL;
+}
+
+/* copytruncate: the file was copied beside itself, then truncated. What
+ * was written after our last read and before the copy is in the copy
+ * only: find it (a plain file named as a rotation of ours, not the file
+ * we hold, at least as long as our offset, beginning with our first
+ * bytes; the newest such) and read it from our offset to its end.
+ * Returns the copy's name, or NULL when there is none. */
+static const char *
+fw_read_copy(struct st_source *s, char *name, size_t cap)
+{
+	struct src_follow *f = s->fw;
+	if (f->off == 0 || f->headlen == 0 || f->dir == NULL)
+		return NULL;
+	DIR *dp = opendir(f->dir->path);
+	if (dp == NULL)
+		return NULL;
+	int best = -1;
+	struct timespec best_mtime = {0, 0};
+	uint64_t best_dev = 0, best_ino = 0;
+	struct dirent *e;
+	size_t plen = strlen(f->dir->path);
+	while ((e = readdir(dp)) != NULL) {
+		if (!rotated_name(e->d_name, f->base) || compressed_name(e->d_name))
+			continue;
+		char path[4096];
+		if (snprintf(path, sizeof(path), "%s/%s", plen ? f->dir->path : ".", e->d_name) >=
+		    (int)sizeof(path))
+			continue;
+		struct stat sb;
+		if (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size < f->off ||
+		    ((uint64_t)sb.st_dev == f->dev && (uint64_t)sb.st_ino == f->ino))
+			continue;
+		if (best >= 0 && (sb.st_mtim.tv_sec < best_mtime.tv_sec ||
+		                  (sb.st_mtim.tv_sec == best_mtime.tv_sec &&
+		                   sb.st_mtim.tv_nsec <= best_mtime.tv_nsec)))
+			continue;
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		if (!fw_head_same(f, fd)) {
+			close(fd);
+			continue;
+		}
+		if (best >= 0)
+			close(best);
+		best = fd;
+		best_mtime = sb.st_mtim;
+		best_dev = (uint64_t)sb.st_dev;
+		best_ino = (uint64_t)sb.st_ino;
+		snprintf(name, cap, "%s", e->d_name);
+	}
+	closedir(dp);
+	if (best < 0)
+		return NULL;
+	/* read it where the file left off, as if it were the file */
+	int fd = s->fd;
+	int64_t off = f->off;
+	s->fd = best;
+	int rc;
+	while ((rc = fw_read(s)) > 0)
+		;
+	s->fd = fd;
+	f->off = off;
+	close(best);
+	ino_add(s->set->fws, best_dev, best_ino); /* read: it must not join as new */
+	return rc == 0 ? name : NULL;
+}
+
+/* The open file was truncated in place: take what its copy holds, then
+ * read it again from its start. */
+static void
+fw_truncation(struct st_source *s, int64_t size)
+{
+	struct src_follow *f = s->fw;
+	char copy[256];
+	const char *from = fw_read_copy(s, copy, sizeof(copy));
+	if (from != NULL)
+		fprintf(stderr, "strata: %s: truncated (copied to %s, read from there up to the "
+		                "truncation); reading it again from its start\n", s->path, from);
+	else
+		fprintf(stderr, "strata: %s: truncated (from %lld to %lld bytes); reading it again "
+		                "from its start\n", s->path, (long long)f->off, (long long)size);
+	fw_finish_file(s);
+	f->off = 0;
+	f->headlen = 0;
 }
 
 static void
@@ -359,8 +509,12 @@ fw_check(struct st_source *s)
 		return;
 	for (int round = 0; round < 3; round++) {
 		f->more = false;
+		int64_t size;
+		if (f->open && fw_truncated(s, &size))
+			fw_truncation(s, size);
 		if (f->open) {
 			int rc = fw_read(s);
+			fw_head_fill(s);
 			if (rc > 0) {
 				f->more = true;
 				idle_need(fs);
@@ -397,13 +551,8 @@ fw_check(struct st_source *s)
 			                "its start\n", s->path);
 			continue;
 		}
-		struct stat fsb;
-		if (fstat(s->fd, &fsb) == 0 && fsb.st_size < f->off) {
-			fprintf(stderr, "strata: %s: truncated (from %lld to %lld bytes); reading it "
-			                "again from its start\n", s->path, (long long)f->off,
-			        (long long)fsb.st_size);
-			fw_finish_file(s);
-			f->off = 0;
+		if (fw_truncated(s, &size)) {
+			fw_truncation(s, size);
 			continue;
 		}
 		return;
@@ -420,6 +569,11 @@ dir_join(struct fw_dir *d, const char *name)
 	size_t at = dir_find(d, name);
 	if (at < d->n && strcmp(d->v[at]->fw->base, name) == 0)
 		return; /* followed already */
+	/* a copy a rotation made of a file we follow (copytruncate's
+	 * app.log.1): its lines are that file's, read through it */
+	for (size_t i = 0; i < d->n; i++)
+		if (rotated_name(name, d->v[i]->fw->base))
+			return;
 	size_t plen = strlen(d->path);
 	bool slash = plen > 0 && d->path[plen - 1] == '/';
 	size_t len = plen + 1 + strlen(name) + 1;

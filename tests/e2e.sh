@@ -1172,7 +1172,28 @@ mv "$FW/a.log" "$FW/a.log.1"
 printf '2024-05-01T10:00:07Z rotated\n' >"$FW/a.log"
 check "print -f: renamed and recreated: the new file from its start" \
 	wait_for '"line":1,"kind":"log","level":null,"format":"iso8601","text":"2024-05-01T10:00:07Z rotated"' "$FW/out"
+# truncated and written past the old offset while strata looked away
+# (SIGSTOP): the first line changed, so it is read again from 0
+kill -STOP "$FPID"
+: >"$FW/a.log"
+printf '2024-05-01T10:00:08Z regrown past the old offset before strata looked\n' >>"$FW/a.log"
+kill -CONT "$FPID"
+check "print -f: truncated and regrown: read again from 0, whole" \
+	wait_for '"text":"2024-05-01T10:00:08Z regrown past the old offset before strata looked"' "$FW/out"
+# copytruncate with lines strata had not read yet: they come from the copy
+kill -STOP "$FPID"
+printf '2024-05-01T10:00:09Z unread one\n2024-05-01T10:00:10Z unread two\n' >>"$FW/a.log"
+cp "$FW/a.log" "$FW/a.log.1"
+: >"$FW/a.log"
+printf '2024-05-01T10:00:11Z after the copytruncate\n' >>"$FW/a.log"
+kill -CONT "$FPID"
+check "print -f: copytruncate: the lines after the copy" wait_for '10:00:11Z after the copytruncate"' "$FW/out"
+check "print -f: copytruncate: the unread lines, from the copy" \
+	sh -c "grep -q -F '10:00:09Z unread one\"' '$FW/out' && grep -q -F '10:00:10Z unread two\"' '$FW/out'"
+check "print -f: copytruncate: the copy is named" err_has_f "copied to a.log.1"
 stop_follow "files"
+check "print -f: copytruncate: nothing twice" \
+	sh -c "[ \"\$(grep -c regrown '$FW/out')\" -eq 1 ] && [ \"\$(grep -c 'unread one' '$FW/out')\" -eq 1 ]"
 check "print -f: no line twice" sh -c "[ \"\$(grep -c third '$FW/out')\" -eq 1 ] && [ \"\$(grep -c rotated '$FW/out')\" -eq 1 ]"
 
 # text output marks a late event
