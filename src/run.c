@@ -3,7 +3,8 @@
  *
  * A live run adds to the replay's loop: a prepare handle that calls the
  * front end's pass once per loop pass, a timer for a pass it asks for
- * later, and SIGINT/SIGTERM handlers that stop it. Stopping runs the
+ * later, and SIGINT/SIGTERM handlers that drain it (see run.h), then
+ * stop it. Stopping runs the
  * registered hooks (command sources kill their children), closes the
  * sources' watches and descriptors and then our own handles, so uv_run
  * returns; anything still open after that (a handle of a source that
@@ -115,12 +116,28 @@ on_check(uv_prepare_t *h)
 }
 
 static void
+on_drained(uv_timer_t *t)
+{
+	struct st_run *r = st_container_of(t, struct st_run, drain);
+	r->pass(r, r->pass_arg); /* what was read is printed */
+	st_run_stop(r);
+}
+
+static void
 on_signal(uv_signal_t *h, int signum)
 {
 	struct st_run *r = h->data;
 	r->signal = signum;
-	r->pass(r, r->pass_arg); /* what was read is printed */
-	st_run_stop(r);
+	if (r->draining) { /* a second signal: now */
+		on_drained(&r->drain);
+		return;
+	}
+	/* the sources end (a command's group gets SIGTERM and may still
+	 * write); passes go on until none is left (on_check) */
+	r->draining = true;
+	st_sources_stop(r->sources);
+	uv_timer_start(&r->drain, on_drained, ST_RUN_DRAIN_MS, 0);
+	uv_timer_start(&r->wake, on_wake, 0, 0); /* a pass now */
 }
 
 void
@@ -131,6 +148,7 @@ st_run_live(struct st_run *r, unsigned (*pass)(struct st_run *r, void *arg), voi
 	uv_prepare_init(&r->loop, &r->check);
 	uv_prepare_start(&r->check, on_check);
 	uv_timer_init(&r->loop, &r->wake);
+	uv_timer_init(&r->loop, &r->drain);
 	uv_signal_init(&r->loop, &r->sigint);
 	uv_signal_init(&r->loop, &r->sigterm);
 	r->sigint.data = r->sigterm.data = r;
@@ -167,6 +185,7 @@ st_run_stop(struct st_run *r)
 	st_sources_stop(r->sources);
 	uv_close((uv_handle_t *)&r->check, NULL);
 	uv_close((uv_handle_t *)&r->wake, NULL);
+	uv_close((uv_handle_t *)&r->drain, NULL);
 	uv_close((uv_handle_t *)&r->sigint, NULL);
 	uv_close((uv_handle_t *)&r->sigterm, NULL);
 	uv_walk(&r->loop, close_rest, NULL);

@@ -28,7 +28,10 @@
  *
  * Stopping (st_sources_stop, at strata's exit): SIGTERM to the group,
  * SIGKILL after CMD_GRACE_MS, and after as long again the pipes are
- * closed whatever holds them. The output written meanwhile is read.
+ * closed whatever holds them. The output written meanwhile is read: a
+ * live run drains on SIGINT/SIGTERM (run.h), printing it, and the exit
+ * event then says strata stopped the command (stopped_by=strata, level
+ * info, or warn when it had to be killed), not that it failed.
  * Handles: the process, a timer and the two pipes (in the sources), all
  * closed before st_sources_free, which frees the struct. A run that
  * closes every handle itself (st_run_stop walks the loop) cuts the grace
@@ -187,6 +190,27 @@ on_timer_closed(uv_handle_t *h)
 	(void)h;
 }
 
+/* The exit of a command strata stopped at its own exit: said as such
+ * (logfmt, like st_cmd_exit_text, with stopped_by=strata). */
+static size_t
+stopped_text(const struct src_cmd *c, char *buf, size_t n)
+{
+	char ts[32], how[96];
+	st_format_time(c->exit_at, 6, ts);
+	const struct sig_name *sn = c->signal > 0 ? sig_find(c->signal) : NULL;
+	if (c->signal > 0)
+		snprintf(how, sizeof(how), "signal=%s", sn ? sn->name : "?");
+	else
+		snprintf(how, sizeof(how), "exit_status=%lld", (long long)c->status);
+	int len = snprintf(buf, n,
+	                   "msg=\"cmd %s by strata at exit%s\" %s stopped_by=strata level=%s time=%s",
+	                   c->stage == 2 ? "killed" : "stopped",
+	                   c->stage == 2 ? " (it outlived SIGTERM)" : "", how, c->stage == 2 ? "warn" : "info", ts);
+	if (len < 0)
+		len = 0;
+	return (size_t)len < n ? (size_t)len : (n ? n - 1 : 0);
+}
+
 /* Everything ended: the exit event (when the exit was seen), then the
  * timer goes. */
 static void
@@ -198,9 +222,15 @@ maybe_finish(struct src_cmd *c)
 	if (c->exited && !c->failed && c->out->id >= 0) {
 		char text[512];
 		size_t n = st_cmd_exit_text(c->status, c->signal, c->exit_at, text, sizeof(text));
+		int level = c->status == 0 && c->signal == 0 ? ST_LVL_INFO : ST_LVL_ERROR;
+		if (c->stage > 0) {
+			/* strata stopped it at exit: not the command's failure */
+			n = stopped_text(c, text, sizeof(text));
+			level = c->stage == 2 ? ST_LVL_WARN : ST_LVL_INFO;
+		}
 		struct st_draft d = {
 			.ts = c->exit_at,
-			.level = c->status == 0 && c->signal == 0 ? ST_LVL_INFO : ST_LVL_ERROR,
+			.level = (uint8_t)level,
 			.kind = ST_KIND_LOG,
 			.body = 0,
 		};

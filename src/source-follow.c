@@ -706,6 +706,7 @@ become_following(struct st_source *s)
 {
 	s->state = SRC_FOLLOWING;
 	s->set->active--;
+	src_slot_free(s);
 	fw_attach(s);
 }
 

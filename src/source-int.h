@@ -57,6 +57,7 @@ struct st_source {
 	                      * source (owned by the stdout one), or NULL */
 	struct src_follow *fw; /* -f: the file's follow state (owned), or NULL */
 	struct src_http *http; /* an http:// source's scraper (owned), or NULL */
+	bool slot;          /* holds one of the ST_ACTIVE_MAX reading slots */
 };
 
 struct st_sources {
@@ -66,7 +67,9 @@ struct st_sources {
 	struct st_source **v;
 	size_t n, cap;
 	size_t next;        /* first source not started yet */
-	size_t active;
+	size_t active;      /* sources being read (SRC_ACTIVE) */
+	size_t slots;       /* ... of which files, at most ST_ACTIVE_MAX */
+	bool streams_started; /* pipes, commands, endpoints: all started */
 	size_t failed;
 	uint64_t bytes;
 	bool stdin_closed;  /* fd 0 was closed at start (now /dev/null) */
@@ -75,6 +78,16 @@ struct st_sources {
 	struct fw_set *fws; /* -f: the watches (source-follow.c), or NULL */
 	uint64_t interval_ms; /* http:// sources: between scrapes under -f */
 };
+
+/* A source leaves SRC_ACTIVE: its reading slot, if it held one, is free. */
+static inline void
+src_slot_free(struct st_source *s)
+{
+	if (s->slot) {
+		s->slot = false;
+		s->set->slots--;
+	}
+}
 
 /* source.c; src_begin starts the ingest with the time year-less stamps
  * are read against and allocates the read buffer */

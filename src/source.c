@@ -1,6 +1,6 @@
 /*
  * source.c: the set of sources of a run: adding paths (directories
- * expanded in name order), starting at most ST_ACTIVE_MAX readers at a
+ * expanded in name order), reading at most ST_ACTIVE_MAX files at a
  * time, and the buffer handling every reader shares (src_take).
  *
  * Readers call src_take after each read; it hands whole lines to the
@@ -120,6 +120,7 @@ src_fail_msg(struct st_source *s, const char *msg)
 	s->buf = NULL;
 	if (was_active) {
 		s->set->active--;
+		src_slot_free(s);
 		st_sources_start(s->set);
 	}
 }
@@ -132,6 +133,7 @@ src_done(struct st_source *s)
 	s->buf = NULL;
 	s->cap = s->len = 0;
 	s->set->active--;
+	src_slot_free(s);
 	st_sources_start(s->set);
 }
 
@@ -201,13 +203,32 @@ src_start(struct st_source *s)
 		src_file_start(s);
 }
 
+/*
+ * Start what may start: every pipe, command and endpoint at once (they
+ * are live and hold no file open), and files in order while fewer than
+ * ST_ACTIVE_MAX are being read. Only files come later (a followed
+ * directory's new files), so the streams are looked for once.
+ */
 void
 st_sources_start(struct st_sources *ss)
 {
-	while (!ss->stopping && ss->next < ss->n && ss->active < ST_ACTIVE_MAX) {
+	if (ss->stopping)
+		return;
+	if (!ss->streams_started) {
+		ss->streams_started = true;
+		for (size_t i = ss->next; i < ss->n && !ss->stopping; i++)
+			if (ss->v[i]->state == SRC_PENDING && ss->v[i]->type != SRC_FILE)
+				src_start(ss->v[i]);
+	}
+	while (!ss->stopping && ss->next < ss->n && ss->slots < ST_ACTIVE_MAX) {
 		struct st_source *s = ss->v[ss->next++];
-		if (s->state == SRC_PENDING)
-			src_start(s);
+		if (s->state != SRC_PENDING)
+			continue;
+		if (s->type == SRC_FILE) {
+			s->slot = true;
+			ss->slots++;
+		}
+		src_start(s);
 	}
 }
 
@@ -340,7 +361,7 @@ st_sources_follow(struct st_sources *ss)
 bool
 st_sources_replaying(const struct st_sources *ss)
 {
-	if (ss->next < ss->n)
+	if (ss->next < ss->n && !ss->stopping)
 		return true;
 	/* Only files have a past to replay: a pipe, a command or an endpoint
 	 * still being read is live from its first line, so it must not hold
@@ -354,6 +375,10 @@ st_sources_replaying(const struct st_sources *ss)
 size_t
 st_sources_live(const struct st_sources *ss)
 {
+	/* stopping: only what is still being read to its end (a command
+	 * finishing after its SIGTERM) */
+	if (ss->stopping)
+		return ss->active;
 	/* watches (followed files, missing ones, directories) stay live */
 	size_t live = ss->active + (ss->n - ss->next) + (ss->fws != NULL);
 	for (size_t i = 0; i < ss->n; i++)

@@ -980,6 +980,46 @@ if cmd_running; then
 else
 	pass
 fi
+check "cmd: SIGTERM: its exit says strata stopped it" grep -q 'cmd stopped by strata at exit.*stopped_by=strata' "$T/cmdf.out"
+# what a command writes as it ends after the SIGTERM still comes out; one
+# that ignores SIGTERM is killed and said so
+"$BIN" print -f -o json cmd:"trap 'echo bye from the trap; exit 3' TERM; echo started; while :; do sleep 0.05; done" \
+	cmd:"trap '' TERM; echo stubborn; while :; do sleep 0.05; done" >"$T/cmdf.out" 2>"$T/cmdf.err" &
+SPID=$!
+i=0
+while [ $i -lt 100 ] && ! { grep -q '"text":"started"' "$T/cmdf.out" && grep -q '"text":"stubborn"' "$T/cmdf.out"; }; do
+	sleep 0.05
+	i=$((i + 1))
+done
+kill -TERM $SPID 2>/dev/null
+wait $SPID
+RC=$?
+check "cmd: drain: SIGTERM exits 0 (got $RC)" status_is 0
+check "cmd: drain: the command's last words after SIGTERM" grep -q '"text":"bye from the trap"' "$T/cmdf.out"
+check "cmd: drain: its own exit status after the SIGTERM" grep -q 'cmd stopped by strata at exit\\" exit_status=3' "$T/cmdf.out"
+check "cmd: drain: one that ignores SIGTERM is killed, said" grep -q 'cmd killed by strata at exit (it outlived SIGTERM)\\" signal=SIGKILL' "$T/cmdf.out"
+# commands do not wait for reading slots: 20 run at once
+GO=$T/go-$$
+set --
+n=0
+while [ $n -lt 20 ]; do
+	set -- "$@" "cmd:while [ ! -e $GO ]; do sleep 0.05; done; echo 2024-05-01T10:00:00Z go $n"
+	n=$((n + 1))
+done
+"$BIN" print "$@" >"$T/cmd20.out" 2>"$T/cmd20.err" &
+SPID=$!
+i=0
+while [ $i -lt 200 ] && [ "$(pgrep -c -f "while \[ ! -e $GO \]")" -lt 20 ]; do
+	sleep 0.05
+	i=$((i + 1))
+done
+check "cmd: 20 commands run at once (saw $(pgrep -c -f "while \[ ! -e $GO \]"))" \
+	[ "$(pgrep -c -f "while \[ ! -e $GO \]")" -ge 20 ]
+touch "$GO"
+wait $SPID
+RC=$?
+check "cmd: 20 commands: status 0 (got $RC)" status_is 0
+check "cmd: 20 commands: each one's line" [ "$(grep -c ' go ' "$T/cmd20.out")" -eq 20 ]
 
 # ---- 12. http:// sources: metric endpoints scraped (a test server, node-exporter)
 # tests/http_server.py answers byte for byte what the test needs (chunks

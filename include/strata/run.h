@@ -29,9 +29,11 @@ struct st_run {
 	/* live runs (st_run_live) */
 	bool follow;
 	bool stopping;
+	bool draining;          /* a signal came: sources end, output goes on */
 	int signal;             /* the signal that stopped it, or 0 */
 	uv_prepare_t check;     /* once per loop pass, before it waits: the pass */
 	uv_timer_t wake;        /* a pass asked to run again after a while */
+	uv_timer_t drain;       /* the deadline of a drain */
 	uv_signal_t sigint, sigterm;
 	unsigned (*pass)(struct st_run *r, void *arg);
 	void *pass_arg;
@@ -60,8 +62,13 @@ void st_run_free(struct st_run *r);
 void st_run_follow(struct st_run *r);
 void st_run_live(struct st_run *r, unsigned (*pass)(struct st_run *r, void *arg), void *arg);
 /* Stop a live run: the stop hooks run (newest first), the sources close,
- * and uv_run returns once every handle is closed. Safe to call twice. */
+ * and uv_run returns once every handle is closed. Safe to call twice.
+ * SIGINT and SIGTERM first drain the run instead: the sources are told to
+ * end (commands get SIGTERM, watches close) while passes go on, so what a
+ * command writes as it ends still comes out; the run stops when no source
+ * is left, after ST_RUN_DRAIN_MS at most, or at a second signal. */
 void st_run_stop(struct st_run *r);
+#define ST_RUN_DRAIN_MS 2000
 /*
  * Register fn(arg) to run when the run on this loop stops (a command
  * source kills its child there). Returns 0, or -1 when the loop belongs
