@@ -19,7 +19,9 @@
  * source (the run exits 1). With follow, it is scraped at start and then
  * every interval (measured from the start of one scrape to the next)
  * until st_sources_stop; a failure is said on stderr once per kind of
- * failure, and once more when a scrape works again. Every failed scrape
+ * failure, and once more when a scrape works again; at the end, a source
+ * any of whose scrapes failed is a failed source ("3 of 40 scrapes
+ * failed"), so the run exits 1: its series has holes. Every failed scrape
  * is also an event in the timeline, at level error: "scrape of URL
  * failed: connection refused". A scrape gives up after the interval or
  * 10 s, whichever is shorter.
@@ -73,6 +75,8 @@ struct src_http {
 	const char *said_why;
 	int said_status;
 	unsigned failed_in_row;
+	unsigned scrapes, failures; /* in all, for the end (follow) */
+	char *last_failure;       /* the latest failure in words (owned) */
 	char rbuf[64 << 10];
 };
 
@@ -324,6 +328,7 @@ deliver(struct src_http *h)
 	if (h->stopping && h->err != 0) {
 		/* stopped in the middle of a scrape: nothing to say */
 	} else if (what[0] == '\0') {
+		h->scrapes++;
 		s->ig.in_record = false; /* no record runs on from the last scrape */
 		s->ig.anchor = h->at;    /* samples without a time of their own */
 		size_t len = h->resp.body.len;
@@ -342,6 +347,10 @@ deliver(struct src_http *h)
 	} else {
 		failure_event(h, what);
 		h->failed_in_row++;
+		h->scrapes++;
+		h->failures++;
+		free(h->last_failure);
+		h->last_failure = st_xstrdup(what);
 		free(s->error);
 		s->error = st_xstrdup(what);
 		bool same = h->said_err == h->err && h->said_why == h->why &&
@@ -384,6 +393,15 @@ on_timer_closed(uv_handle_t *hd)
 		snprintf(line, sizeof(line), "scrape failed: %s", msg);
 		free(msg);
 		src_fail_msg(s, line);
+	} else if (h->failures > 0 && s->set->follow) {
+		/* the series has holes: the run says so in its status too */
+		char line[700];
+		snprintf(line, sizeof(line), "%u of %u scrapes failed (the last: %s)", h->failures,
+		         h->scrapes, h->last_failure ? h->last_failure : "?");
+		bool active = s->state == SRC_ACTIVE;
+		src_fail_msg(s, line);
+		if (active)
+			return; /* src_fail_msg freed the slot and started the next */
 	} else if (s->state == SRC_ACTIVE) {
 		src_done(s);
 	} else if (s->state == SRC_FOLLOWING) {
@@ -453,6 +471,7 @@ src_http_free(struct st_source *s)
 	st_buf_free(&h->req);
 	st_http_resp_free(&h->resp);
 	uv_freeaddrinfo(h->ai);
+	free(h->last_failure);
 	free(h);
 	s->http = NULL;
 }
