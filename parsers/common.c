@@ -261,7 +261,9 @@ st_json_top_first(const char *s, size_t n, const char *const *keys, size_t *vlen
 		if (i >= n)
 			break;
 		size_t ve = skip_value(s, n, i);
-		for (size_t k = 0; k < best && keys[k]; k++) {
+		/* a null value is no value: a later-listed key's may be */
+		bool null = ve - i == 4 && memcmp(s + i, "null", 4) == 0;
+		for (size_t k = 0; k < best && keys[k] && !null; k++) {
 			if (keys[k][0] == s[ks] && strlen(keys[k]) == kl &&
 			    memcmp(s + ks, keys[k], kl) == 0) {
 				best = k;

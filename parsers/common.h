@@ -76,7 +76,7 @@ const char *st_json_top_value(const char *s, size_t n, const char *key, size_t *
 
 /* The same for the first of several keys, in the list's order (not the
  * line's), in one pass over the line: the value of the earliest-listed
- * key the object has. keys ends with NULL. */
+ * key the object has with a value other than null. keys ends with NULL. */
 const char *st_json_top_first(const char *s, size_t n, const char *const *keys, size_t *vlen,
                               bool *is_string);
 

@@ -6,8 +6,11 @@
  *   {"time":1727746803123,"level":30,"msg":"pino, epoch milliseconds"}
  *
  * The time is the first of time, ts, timestamp, @timestamp, t (then the
- * rarer @t, timeMillis, started_at, eventTime, datetime, date) found at the
- * top level: an RFC 3339 string or epoch s/ms/us/ns (string or number).
+ * rarer @t, timeMillis, started_at, lastTimestamp, eventTime,
+ * firstTimestamp, datetime, date) found at the top level and not null: an
+ * RFC 3339 string or epoch s/ms/us/ns (string or number). Kubernetes
+ * events (kubectl get events -o json | jq -c '.items[]') have
+ * lastTimestamp, or only eventTime, the other null.
  * Levels from level, lvl, severity, log.level (then @l, loglevel,
  * log_level, levelname): words, or bunyan/pino numbers (10 trace ... 60
  * fatal); Docker's json-file lines have none, so theirs is the first level
@@ -20,8 +23,8 @@
 /* in order of preference: a line with several takes the first listed
  * (each list is looked up in one pass over the line) */
 static const char *const time_keys[] = {"time", "ts", "timestamp", "@timestamp", "t",
-                                        "@t", "timeMillis", "started_at", "eventTime",
-                                        "datetime", "date", NULL};
+                                        "@t", "timeMillis", "started_at", "lastTimestamp",
+                                        "eventTime", "firstTimestamp", "datetime", "date", NULL};
 static const char *const level_keys[] = {"level", "lvl", "severity", "log.level", "@l",
                                          "loglevel", "log_level", "levelname", NULL};
 

@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "decompress.h"
+#include "strata/context.h"
 #include "strata/format.h"
 #include "strata/formats-cmd.h"
 #include "strata/ingest.h"
@@ -136,6 +137,7 @@ struct explain {
 	struct st_store *store;
 	struct at_line *at; /* per shown line */
 	int det, second;    /* detection's pick and runner-up */
+	const char *context; /* "context:yaml" when read as a context file, else NULL */
 	size_t det_hits, second_hits, probe_n;
 	size_t *hits; /* per format, on the probe lines */
 	int namew;
@@ -288,6 +290,9 @@ ingest(struct explain *x)
 			break;
 		pos += k;
 	}
+	struct st_context_file cf; /* configuration: indexed, not events (context.h) */
+	if (ig.context >= 0 && st_context_source(st_store_context_get(x->store), ig.src, &cf))
+		x->context = cf.format;
 	x->at = st_xcalloc(x->nshow ? x->nshow : 1, sizeof(*x->at));
 	for (size_t i = 0; i < x->nshow; i++)
 		x->at[i].event = -1;
@@ -361,6 +366,9 @@ header(struct explain *x, struct st_buf *b)
 			            fname(x->second), x->second_hits);
 		st_buf_adds(b, "\n");
 	}
+	if (x->context)
+		st_buf_addf(b, "strata reads it as a context file (%s): its lines are indexed as "
+		               "context, not events (see strata context)\n", x->context);
 	/* every format by hits, best first (registry order on ties) */
 	st_buf_adds(b, "hits:");
 	bool *done = st_xcalloc(nf ? nf : 1, sizeof(bool));
@@ -468,6 +476,8 @@ one_line(struct explain *x, struct st_buf *b, size_t i)
 			        b,
 			        "continues the record of line %u (no format it tries reads it)\n",
 			        at->cont);
+		} else if (x->context) {
+			st_buf_addf(b, "indexed as context (%s), not an event\n", x->context);
 		} else {
 			st_buf_adds(b, "not read\n");
 		}

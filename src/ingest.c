@@ -27,6 +27,7 @@
  */
 #include <string.h>
 
+#include "strata/context.h"
 #include "strata/format.h"
 #include "strata/ingest.h"
 #include "strata/util.h"
@@ -48,6 +49,7 @@ st_ingest_init(struct st_ingest *ig, struct st_store *st, unsigned src, const st
 	ig->stats.first = ST_TIME_NONE;
 	ig->stats.last = ST_TIME_NONE;
 	ig->arrival = ST_TIME_NONE;
+	ig->context = -1;
 }
 
 static void
@@ -236,6 +238,18 @@ probe(struct st_ingest *ig, const char *data, size_t len, bool eof)
 	if (!eof && (n == 0 ? len <= ST_LINE_MAX : n < ST_PROBE_LINES && len < 64 * 1024 && !ig->live))
 		return false;
 	ig->format = st_format_detect2(&ig->tc, lines, lens, n, NULL, &ig->alt);
+	if (!ig->live) {
+		/* configuration, not a log: indexed as context (context.h) */
+		const char *name = st_store_source_name(ig->store, ig->src);
+		int d = st_context_detect(name, ig->format, lines, lens, n);
+		if (d >= 0) {
+			ig->context = st_context_open(st_store_context(ig->store), ig->src, name,
+			                              (enum st_context_dialect)d);
+			ig->format = ig->alt = -1;
+			ig->probed = true;
+			return true;
+		}
+	}
 	/* The first offset the winner reads in the data at hand (up to
 	 * LEARN_LINES lines) also dates the zoneless lines before it: a
 	 * Terraform log opens with Go's log lines and says +0200 only later.
@@ -418,6 +432,45 @@ skip_block(struct st_ingest *ig, const char *s, size_t n)
 	return n;
 }
 
+/* A context file's lines: to the context index (blank ones counted). */
+static void
+context_line(struct st_ingest *ig, const char *line, size_t n, bool truncated)
+{
+	ig->lineno++;
+	ig->stats.lines++;
+	if (truncated)
+		ig->stats.truncated++;
+	if (n > 0 && line[n - 1] == '\r')
+		n--;
+	size_t i = 0;
+	while (i < n && (line[i] == ' ' || line[i] == '\t'))
+		i++;
+	if (i == n) {
+		ig->stats.blank++;
+		return;
+	}
+	ig->stats.context++;
+	st_context_line(st_store_context(ig->store), ig->context, ig->lineno, line, n);
+}
+
+static size_t
+context_feed(struct st_ingest *ig, const char *data, size_t len, size_t pos, bool eof)
+{
+	const char *nl;
+	while (pos < len && (nl = memchr(data + pos, '\n', len - pos)) != NULL) {
+		size_t n = (size_t)(nl - data) - pos;
+		context_line(ig, data + pos, ST_MIN(n, (size_t)ST_LINE_MAX), n > ST_LINE_MAX);
+		pos += n + 1;
+	}
+	size_t rest = len - pos;
+	if (rest > ST_LINE_MAX || (eof && rest > 0)) {
+		context_line(ig, data + pos, ST_MIN(rest, (size_t)ST_LINE_MAX), rest > ST_LINE_MAX);
+		ig->skipping = !eof && rest > ST_LINE_MAX;
+		return len;
+	}
+	return pos;
+}
+
 size_t
 st_ingest_feed(struct st_ingest *ig, const char *data, size_t len, bool eof)
 {
@@ -436,6 +489,8 @@ st_ingest_feed(struct st_ingest *ig, const char *data, size_t len, bool eof)
 	}
 	if (!ig->probed && !probe(ig, data + pos, len - pos, eof))
 		return pos;
+	if (ig->context >= 0)
+		return context_feed(ig, data, len, pos, eof);
 	while (pos < len) {
 		if (ig->block) {
 			size_t used = take_block(ig, data + pos, len - pos, eof);

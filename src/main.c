@@ -12,6 +12,8 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
+#include "strata/context-cmd.h"
+#include "strata/context.h"
 #include "strata/format.h"
 #include "strata/formats-cmd.h"
 #include "strata/output.h"
@@ -29,11 +31,18 @@ static const char usage_text[] =
 	"  stats       say what strata found in each source, and how fast\n"
 	"  formats     list the formats; with --explain FILE, show which format\n"
 	"              reads each of FILE's first lines, and why others do not\n"
+	"  context     list what the configuration files among the sources set\n"
+	"              (YAML, Ansible, HCL, INI: indexed, not events), with the\n"
+	"              entities of each line; --entity TYPE:VALUE keeps the lines\n"
+	"              that meet it (e.g. file:export.sh, workload:session-cache)\n"
 	"\n"
 	"Sources: files, directories (their files, recursively, in name order;\n"
 	"hidden and README files skipped) and - for standard input.\n"
 	"http://HOST:PORT/PATH: a metric endpoint (Prometheus text), scraped once,\n"
 	"or with -f every --interval; its samples are dated at the scrape.\n"
+	"prometheus://HOST:PORT/?query=EXPR[&step=15s]: a Prometheus query over\n"
+	"--since/--until (default: the last hour); with -f, polled every step.\n"
+	"Saved /api/v1/query_range and /api/v1/query answers (JSON) are read too.\n"
 	"\n"
 	"Options:\n"
 	"  -o, --output FORMAT   text (default) or json (one object per line)\n"
@@ -56,6 +65,8 @@ static const char usage_text[] =
 	"                        see also ~/.config/strata/formats/*.format)\n"
 	"      --explain FILE    (formats) explain how the formats read FILE\n"
 	"  -n, --lines N         (formats --explain) lines to explain; default 10\n"
+	"      --entity TYPE:VAL (context) only the entries about that entity\n"
+	"                        (repeatable: any of them)\n"
 	"      --interval TIME   time between scrapes of http:// sources with -f:\n"
 	"                        15s (default), 500ms, 2m, 1h\n"
 	"  -h, --help            this help\n"
@@ -64,7 +75,8 @@ static const char usage_text[] =
 	"Exit status: 0 when every source was read, 1 when one could not be,\n"
 	"2 on a usage error (a bad format file too).\n";
 
-enum { OPT_SINCE = 256, OPT_UNTIL, OPT_TZ, OPT_COLOR, OPT_FORMATS, OPT_EXPLAIN, OPT_INTERVAL };
+enum { OPT_SINCE = 256, OPT_UNTIL, OPT_TZ, OPT_COLOR, OPT_FORMATS, OPT_EXPLAIN, OPT_INTERVAL,
+       OPT_ENTITY };
 #define FIELD_FILTERS_MAX 32
 
 static const struct option long_opts[] = {
@@ -82,6 +94,7 @@ static const struct option long_opts[] = {
 	{"explain", required_argument, NULL, OPT_EXPLAIN},
 	{"lines", required_argument, NULL, 'n'},
 	{"interval", required_argument, NULL, OPT_INTERVAL},
+	{"entity", required_argument, NULL, OPT_ENTITY},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, 'V'},
 	{NULL, 0, NULL, 0},
@@ -189,7 +202,7 @@ formats_main(enum st_output output, const char *explain, unsigned lines, const c
 int
 main(int argc, char **argv)
 {
-	enum { CMD_PRINT, CMD_STATS, CMD_FORMATS } cmd = CMD_PRINT;
+	enum { CMD_PRINT, CMD_STATS, CMD_FORMATS, CMD_CONTEXT } cmd = CMD_PRINT;
 	int first = 1;
 	if (argc > 1 && strcmp(argv[1], "print") == 0) {
 		first = 2;
@@ -198,6 +211,9 @@ main(int argc, char **argv)
 		first = 2;
 	} else if (argc > 1 && strcmp(argv[1], "formats") == 0) {
 		cmd = CMD_FORMATS;
+		first = 2;
+	} else if (argc > 1 && strcmp(argv[1], "context") == 0) {
+		cmd = CMD_CONTEXT;
 		first = 2;
 	} else if (argc > 1 && strcmp(argv[1], "help") == 0) {
 		fputs(usage_text, stdout);
@@ -218,6 +234,7 @@ main(int argc, char **argv)
 	uint64_t interval_ms = ST_INTERVAL_DEFAULT_MS;
 	int c;
 	bool follow = false;
+	struct st_entities want = {0}; /* context --entity */
 	while ((c = getopt_long(argc, argv, "o:e:l:n:F:fhV", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
@@ -280,6 +297,12 @@ main(int argc, char **argv)
 		case OPT_EXPLAIN:
 			explain = optarg;
 			break;
+		case OPT_ENTITY:
+			if (st_entity_parse(optarg, &want) < 0)
+				return usage_error("--entity takes TYPE:VALUE (file:export.sh, "
+				                   "workload:session-cache, host:..., see strata(1)), not '%s'",
+				                   optarg);
+			break;
 		case 'n': {
 			char *end;
 			lines = strtol(optarg, &end, 10);
@@ -300,6 +323,8 @@ main(int argc, char **argv)
 	}
 	if (follow && cmd != CMD_PRINT)
 		return usage_error("%s", "-f/--follow goes with the print command");
+	if (cmd != CMD_CONTEXT && want.n > 0)
+		return usage_error("%s", "--entity goes with the context command");
 	if (cmd != CMD_FORMATS && (explain || lines > 0))
 		return usage_error("%s", "--explain and -n go with the formats command");
 	if (cmd == CMD_FORMATS && (optind < argc || (lines > 0 && !explain)))
@@ -336,6 +361,7 @@ main(int argc, char **argv)
 		st_userfmts_free(ufs);
 		return usage_error("--until: cannot read time '%s' (RFC 3339 or epoch seconds)", until);
 	}
+	st_sources_set_window(run.sources, po.filter.since, po.filter.until); /* prometheus:// */
 	struct regex re = {0};
 	if (pattern) {
 		int err;
@@ -377,6 +403,16 @@ main(int argc, char **argv)
 		/* after the loop: sources may fail while followed */
 		if (st_print_follow(&run, &po, stdout) < 0)
 			status = 1;
+	} else if (cmd == CMD_CONTEXT) {
+		struct st_context_opts co = {.output = po.output, .want = &want};
+		if (st_context_print(&run, &co, stdout) < 0) {
+			fprintf(stderr, "strata: cannot write the output\n");
+			status = 1;
+		} else if (st_context_nfiles(st_store_context_get(run.store)) == 0) {
+			fprintf(stderr, "strata: no context files among the sources (YAML, Ansible, "
+			                "HCL, INI; see strata context in strata(1))\n");
+			status = 1;
+		}
 	} else if (cmd == CMD_STATS) {
 		if (st_stats(&run, po.output, stdout) < 0) {
 			fprintf(stderr, "strata: cannot write the output\n");

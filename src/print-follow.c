@@ -27,7 +27,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "strata/classify.h"
 #include "strata/output.h"
+#include "strata/series.h"
 #include "strata/util.h"
 
 #define HOLD_MS 10
@@ -49,6 +51,8 @@ struct live {
 	bool failed;        /* a write failed (not EPIPE) */
 	uv_poll_t hup;      /* stdout, a pipe: its reader's close */
 	bool polling;
+	struct st_series_set *series; /* the events metric samples imply (series.h) */
+	uint32_t series_at;
 };
 
 static void
@@ -85,6 +89,12 @@ live_flush(struct live *lv)
 static void
 emit(struct live *lv, struct st_event *ev)
 {
+	/* classified in arrival order up to the event printed (never a held
+	 * one, which may still grow); a change's kind is then in the store */
+	if (lv->r->notes != NULL && ev->seq >= st_notes_done(lv->r->notes)) {
+		st_classify(lv->r->notes, lv->r->store, ev->seq + 1);
+		ev->kind = (uint8_t)st_store_kind(lv->r->store, ev->seq);
+	}
 	if (!st_filter_pass(&lv->o->filter, ev))
 		return;
 	if (ev->ts != ST_TIME_NONE) {
@@ -95,7 +105,7 @@ emit(struct live *lv, struct st_event *ev)
 		if (lv->latest == ST_TIME_NONE || ev->ts > lv->latest)
 			lv->latest = ev->ts;
 	}
-	st_print_event(&lv->b, lv->o, lv->r->store, ev, lv->names, lv->width);
+	st_print_event(&lv->b, lv->o, lv->r->store, lv->r->notes, ev, lv->names, lv->width);
 	lv->printed++;
 }
 
@@ -105,6 +115,8 @@ replay_print(struct live *lv)
 	size_t n;
 	const uint32_t *order = st_store_order(lv->r->store, &n);
 	names_update(lv);
+	if (lv->r->notes != NULL)
+		st_classify(lv->r->notes, lv->r->store, (uint32_t)n);
 	for (size_t i = 0; i < n; i++) {
 		struct st_event ev;
 		st_store_get(lv->r->store, order[i], &ev);
@@ -147,6 +159,7 @@ on_pass(struct st_run *r, void *arg)
 {
 	struct live *lv = arg;
 	unsigned later = 0;
+	lv->series_at = st_series_update(lv->series, r->store, lv->series_at);
 	if (!lv->replayed) {
 		if (st_sources_replaying(r->sources) && !r->stopping && !r->signal)
 			return 0;
@@ -202,12 +215,16 @@ watch_hup(struct live *lv)
 long
 st_print_follow(struct st_run *r, const struct st_print_opts *o, FILE *out)
 {
-	struct live lv = {.r = r, .o = o, .out = out, .latest = ST_TIME_NONE, .held = UINT32_MAX};
+	struct live lv = {.r = r, .o = o, .out = out, .latest = ST_TIME_NONE, .held = UINT32_MAX,
+	                  .series = st_series_new(ST_SERIES_EVENTS)};
+	if (r->notes == NULL && o->output == ST_OUT_JSON) /* shown in JSON only */
+		r->notes = st_notes_new();
 	st_run_at_stop(&r->loop, on_stop, &lv);
 	watch_hup(&lv);
 	st_run_live(r, on_pass, &lv);
 	live_flush(&lv);
 	st_buf_free(&lv.b);
 	st_display_names_free(lv.names, lv.nnames);
+	st_series_free(lv.series);
 	return lv.failed ? -1 : lv.printed;
 }

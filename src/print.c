@@ -11,12 +11,17 @@
  *
  * Events are written into one buffer flushed every 64 KiB.
  */
+#include <math.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "strata/classify.h"
 #include "strata/format.h"
+#include "strata/metric.h"
 #include "strata/output.h"
+#include "strata/series.h"
 #include "strata/util.h"
 
 #define FLUSH_AT (64u << 10)
@@ -173,6 +178,29 @@ static const char *const source_colors[] = {
 	"\033[34m", "\033[35m", "\033[36m", "\033[32m", "\033[33m", "\033[94m", "\033[95m", "\033[96m",
 };
 
+/*
+ * A metric sample's first line as "name{labels} = value": its name and
+ * labels as written, its value, without its timestamp (the time column
+ * has it) or exemplar. Sets *rest to its continuation lines, NULL when it
+ * has none; false (nothing written) when the line is no sample.
+ */
+static bool
+text_metric(struct st_buf *b, const struct st_event *ev, const char **rest)
+{
+	const char *nl = memchr(ev->text, '\n', ev->len);
+	size_t n = nl ? (size_t)(nl - ev->text) : ev->len;
+	if (n > 0 && ev->text[n - 1] == '\r')
+		n--;
+	struct st_metric_line m;
+	if (st_metric_read(NULL, ev->text, n, &m) < 0 || m.type != ST_ML_SAMPLE)
+		return false;
+	st_escape_text(b, ev->text, m.head_end, 0);
+	st_buf_add(b, " = ", 3);
+	st_escape_text(b, ev->text + m.value, m.value_len, 0);
+	*rest = nl ? nl + 1 : NULL;
+	return true;
+}
+
 static void
 text_event(struct st_buf *b, const struct st_event *ev, const char *name, int width, bool color)
 {
@@ -209,7 +237,10 @@ text_event(struct st_buf *b, const struct st_event *ev, const char *name, int wi
 	/* first line, then continuation lines indented to the text column */
 	size_t indent = 24 + 2 + (size_t)width + 2 + LEVEL_COL + 2;
 	const char *p = ev->text, *end = ev->text + ev->len;
-	for (bool first = true; p <= end; first = false) {
+	bool first = true;
+	if (ev->kind == ST_KIND_METRIC && text_metric(b, ev, &p))
+		first = false;
+	for (; p != NULL && p <= end; first = false) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		const char *e = nl ? nl : end;
 		if (!first) {
@@ -307,12 +338,14 @@ json_token(struct st_buf *b, const char *s, size_t n)
 	st_buf_addc(b, '"');
 }
 
+/* The event's fields, also left in fs for the entities. */
 static void
-json_fields(struct st_buf *b, const struct st_event *ev)
+json_fields(struct st_buf *b, const struct st_event *ev, struct st_fields *fs_out)
 {
 	struct st_fields fs;
 	st_buf_adds(b, ",\"fields\":{");
 	st_format_fields(ev->format, ev->text, ev->len, &fs);
+	*fs_out = fs;
 	for (unsigned i = 0; i < fs.n; i++) {
 		const struct st_field *f = &fs.f[i];
 		/* a key given twice keeps its first value */
@@ -337,8 +370,114 @@ json_fields(struct st_buf *b, const struct st_event *ev)
 	st_buf_addc(b, '}');
 }
 
+/* Is s[0..n) a number as JSON writes one? (Prometheus also allows "+1",
+ * ".5", "1." and "01", which JSON does not.) */
+static bool
+json_number(const char *s, size_t n)
+{
+	size_t i = 0;
+	if (i < n && s[i] == '-')
+		i++;
+	if (i < n && s[i] == '0')
+		i++;
+	else if (i < n && s[i] >= '1' && s[i] <= '9')
+		while (i < n && s[i] >= '0' && s[i] <= '9')
+			i++;
+	else
+		return false;
+	if (i < n && s[i] == '.') {
+		size_t d = ++i;
+		while (i < n && s[i] >= '0' && s[i] <= '9')
+			i++;
+		if (i == d)
+			return false;
+	}
+	if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+		i++;
+		if (i < n && (s[i] == '+' || s[i] == '-'))
+			i++;
+		size_t d = i;
+		while (i < n && s[i] >= '0' && s[i] <= '9')
+			i++;
+		if (i == d)
+			return false;
+	}
+	return i == n;
+}
+
+/* A label value or quoted name as a JSON string body: Prometheus' escapes
+ * (\\ \" \n) are JSON's too; the rest is escaped as any text. */
 static void
-json_event(struct st_buf *b, const struct st_event *ev, const char *path)
+json_prom_string(struct st_buf *b, const char *s, size_t n)
+{
+	size_t run = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] != '\\')
+			continue;
+		st_escape_json(b, s + run, i - run);
+		if (i + 1 < n && (s[i + 1] == '\\' || s[i + 1] == '"' || s[i + 1] == 'n')) {
+			st_buf_add(b, s + i, 2);
+			i++;
+		} else {
+			st_buf_add(b, "\\\\", 2);
+		}
+		run = i + 1;
+	}
+	st_escape_json(b, s + run, n - run);
+}
+
+/*
+ * A metric sample's "metric":{"name":..,"labels":{..},"value":..}: name and
+ * label values with their escapes undone (then JSON's), the value a JSON
+ * number (as written when JSON allows it) or "NaN", "+Inf", "-Inf".
+ */
+static void
+json_metric(struct st_buf *b, const struct st_event *ev)
+{
+	if (ev->kind != ST_KIND_METRIC)
+		return;
+	const char *s = ev->text, *nl = memchr(s, '\n', ev->len);
+	size_t n = nl ? (size_t)(nl - s) : ev->len;
+	if (n > 0 && s[n - 1] == '\r')
+		n--;
+	struct st_metric_line m;
+	if (st_metric_read(NULL, s, n, &m) < 0 || m.type != ST_ML_SAMPLE)
+		return;
+	st_buf_adds(b, ",\"metric\":{\"name\":\"");
+	json_prom_string(b, s + m.name, m.name_len);
+	st_buf_adds(b, "\",\"labels\":{");
+	uint32_t pos = 0;
+	struct st_metric_label l;
+	for (bool first = true; st_metric_label_next(s, &m, &pos, &l); first = false) {
+		st_buf_add(b, first ? "\"" : ",\"", first ? 1 : 2);
+		json_prom_string(b, s + l.name, l.name_len);
+		st_buf_add(b, "\":\"", 3);
+		json_prom_string(b, s + l.value, l.value_len);
+		st_buf_addc(b, '"');
+	}
+	st_buf_adds(b, "},\"value\":");
+	const char *v = s + m.value;
+	double x = st_metric_value(v, m.value_len);
+	if (isnan(x)) {
+		st_buf_adds(b, "\"NaN\"");
+	} else if (isinf(x)) {
+		st_buf_adds(b, x > 0 ? "\"+Inf\"" : "\"-Inf\"");
+	} else if (json_number(v, m.value_len)) {
+		st_buf_add(b, v, m.value_len);
+	} else {
+		/* the shortest form that reads back the same */
+		char num[40];
+		snprintf(num, sizeof(num), "%.15g", x);
+		if (strtod(num, NULL) != x)
+			snprintf(num, sizeof(num), "%.17g", x);
+		st_buf_adds(b, num);
+	}
+	st_buf_addc(b, '}');
+}
+
+static void
+json_event(struct st_buf *b, const struct st_event *ev, const char *path,
+           const struct st_notes *notes)
 {
 	st_buf_adds(b, "{\"ts\":");
 	if (ev->ts == ST_TIME_NONE) {
@@ -370,7 +509,10 @@ json_event(struct st_buf *b, const struct st_event *ev, const char *path)
 	st_buf_adds(b, ",\"text\":\"");
 	st_escape_json(b, ev->text, ev->len);
 	st_buf_addc(b, '"');
-	json_fields(b, ev);
+	struct st_fields fs;
+	json_fields(b, ev, &fs);
+	json_metric(b, ev);
+	st_notes_json(b, notes, ev, &fs); /* change, symptom, entities */
 	if (ev->flags & ST_EV_LATE)
 		st_buf_adds(b, ",\"late\":true");
 	st_buf_adds(b, "}\n");
@@ -378,10 +520,10 @@ json_event(struct st_buf *b, const struct st_event *ev, const char *path)
 
 void
 st_print_event(struct st_buf *b, const struct st_print_opts *o, const struct st_store *st,
-               const struct st_event *ev, char **names, int width)
+               const struct st_notes *notes, const struct st_event *ev, char **names, int width)
 {
 	if (o->output == ST_OUT_JSON)
-		json_event(b, ev, st_store_source_name(st, ev->source));
+		json_event(b, ev, st_store_source_name(st, ev->source), notes);
 	else
 		text_event(b, ev, names[ev->source], width, o->color);
 }
@@ -407,6 +549,18 @@ flush(struct st_buf *b, FILE *out)
 long
 st_print(struct st_run *r, const struct st_print_opts *o, FILE *out)
 {
+	/* the events metric samples imply (*_timestamp_seconds), appended
+	 * before the store is ordered */
+	struct st_series_set *series = st_series_new(ST_SERIES_EVENTS);
+	st_series_update(series, r->store, 0);
+	st_series_free(series);
+	/* changes and symptoms (classify.h): one pass before printing, when
+	 * the output shows them */
+	if (o->output == ST_OUT_JSON) {
+		if (r->notes == NULL)
+			r->notes = st_notes_new();
+		st_classify(r->notes, r->store, (uint32_t)st_store_count(r->store));
+	}
 	size_t n;
 	const uint32_t *order = st_store_order(r->store, &n);
 	size_t nsrc = st_store_nsources(r->store);
@@ -425,7 +579,7 @@ st_print(struct st_run *r, const struct st_print_opts *o, FILE *out)
 		if (!st_filter_pass(&o->filter, &ev))
 			continue;
 		if (o->output == ST_OUT_JSON)
-			json_event(&b, &ev, st_store_source_name(r->store, ev.source));
+			json_event(&b, &ev, st_store_source_name(r->store, ev.source), r->notes);
 		else
 			text_event(&b, &ev, names[ev.source], width, o->color);
 		printed++;

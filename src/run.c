@@ -17,6 +17,7 @@
 #include <sys/resource.h>
 
 #include "mapguard.h"
+#include "strata/classify.h"
 #include "strata/run.h"
 #include "strata/util.h"
 
@@ -222,6 +223,7 @@ st_run_free(struct st_run *r)
 	uv_loop_close(&r->loop);
 	free(r->hooks);
 	st_sources_free(r->sources);
+	st_notes_free(r->notes);
 	st_store_free(r->store);
 	st_tz_free(r->tz);
 }

@@ -13,7 +13,9 @@
  *
  * A compressed file (found by its first bytes, read before mapping or in
  * the first read) is handed to source-compressed.c after the fstat, so its
- * mtime still dates year-less stamps; the mapping is dropped.
+ * mtime still dates year-less stamps; the mapping is dropped. A saved
+ * Prometheus API answer (also found by its first bytes) is not mapped
+ * either: src_take collects it through the copy path (source-prom.c).
  *
  * A mapped file that shrinks while we read it (truncated in place) would
  * raise SIGBUS past its new end. Each slice checks the size first and stops
@@ -31,6 +33,7 @@
 
 #include "decompress.h"
 #include "mapguard.h"
+#include "promapi.h"
 #include "source-int.h"
 
 #define ST_MAP_SLICE (4u << 20)
@@ -82,8 +85,9 @@ on_read(uv_fs_t *req)
 		src_file_close(s);
 		return;
 	}
-	/* followed (-f): the unfinished last line waits for its newline */
-	bool follow = s->fw != NULL && !s->set->stopping;
+	/* followed (-f): the unfinished last line waits for its newline; a
+	 * Prometheus API answer is one document, read to its end */
+	bool follow = s->fw != NULL && !s->set->stopping && !src_api_doc(s);
 	if (src_take(s, (size_t)r, r == 0 && !follow) == SRC_COMPRESSED) {
 		src_dz_start(s, s->codec, s->fd, -1);
 		return;
@@ -167,7 +171,7 @@ start_mapped(struct st_source *s, const uv_stat_t *sb)
 		return false;
 	size_t size = (size_t)sb->st_size;
 	/* compressed: read and decompressed from the start instead */
-	unsigned char head[8];
+	char head[ST_PROMAPI_SNIFF_MAX];
 	ssize_t hn = pread(s->fd, head, sizeof(head), 0);
 	s->sniffed = true;
 	s->codec = hn > 0 ? st_codec_detect(head, (size_t)hn, true, NULL) : NULL;
@@ -176,6 +180,8 @@ start_mapped(struct st_source *s, const uv_stat_t *sb)
 		return true;
 	}
 	src_plain_check(s, size);
+	if (hn > 0 && src_api_head(head, (size_t)hn))
+		return false; /* a Prometheus API answer: collected whole by the copy path */
 	void *p = mmap(NULL, size, PROT_READ, MAP_PRIVATE, s->fd, 0);
 	if (p == MAP_FAILED)
 		return false;

@@ -15,12 +15,14 @@
 struct st_codec;
 struct src_dz;
 struct src_http;
+struct src_prom;
 struct src_cmd;
 struct src_follow;
 struct fw_set;
 
 /* SRC_CMD: a `cmd:` command's stdout or stderr (source-cmd.c) */
-enum src_type { SRC_FILE, SRC_STDIN, SRC_CMD, SRC_HTTP };
+/* SRC_PROM: a prometheus:// query (source-prom.c) */
+enum src_type { SRC_FILE, SRC_STDIN, SRC_CMD, SRC_HTTP, SRC_PROM };
 /* SRC_FOLLOWING: read to its end with -f and watched for more (it no
  * longer counts as active: the next pending source starts) */
 enum src_state { SRC_PENDING, SRC_ACTIVE, SRC_DONE, SRC_FAILED, SRC_FOLLOWING };
@@ -57,6 +59,8 @@ struct st_source {
 	                      * source (owned by the stdout one), or NULL */
 	struct src_follow *fw; /* -f: the file's follow state (owned), or NULL */
 	struct src_http *http; /* an http:// source's scraper (owned), or NULL */
+	struct src_prom *prom; /* a prometheus:// source's poller (owned), or NULL */
+	unsigned char api;  /* src_api_take's state: a Prometheus API answer? */
 	bool slot;          /* holds one of the ST_ACTIVE_MAX reading slots */
 };
 
@@ -77,6 +81,8 @@ struct st_sources {
 	bool stopping;      /* st_sources_stop ran: start and read nothing more */
 	struct fw_set *fws; /* -f: the watches (source-follow.c), or NULL */
 	uint64_t interval_ms; /* http:// sources: between scrapes under -f */
+	bool window;        /* --since/--until were passed on (prometheus://) */
+	st_time since, until; /* ST_TIME_NONE when not given */
 };
 
 /* A source leaves SRC_ACTIVE: its reading slot, if it held one, is free. */
@@ -156,5 +162,20 @@ int src_http_check(const char *url, const char **why);
 void src_http_start(struct st_source *s);
 void src_http_stop(struct st_source *s);
 void src_http_free(struct st_source *s);
+
+/* source-prom.c: Prometheus API answers and prometheus:// sources.
+ * src_api_take (from src_take, with the nread bytes just added): true when
+ * it took them (held while the first bytes may still begin an answer, or
+ * collected as one, converted at eof); false for any other source, which
+ * it then never looks at again (*nread is then every byte held).
+ * src_api_doc: the source is an answer (read it to its end, even with -f).
+ * src_api_head: a mapped file's first bytes begin an answer. */
+bool src_api_take(struct st_source *s, size_t *nread, bool eof);
+bool src_api_doc(const struct st_source *s);
+bool src_api_head(const char *p, size_t n);
+int src_prom_check(const char *url, const char **why);
+void src_prom_start(struct st_source *s);
+void src_prom_stop(struct st_source *s);
+void src_prom_free(struct st_source *s);
 
 #endif

@@ -61,6 +61,7 @@ st_sources_free(struct st_sources *ss)
 		src_follow_free(ss->v[i]);
 		src_cmd_free(ss->v[i]);
 		src_http_free(ss->v[i]);
+		src_prom_free(ss->v[i]);
 		free(ss->v[i]->path);
 		free(ss->v[i]->error);
 		free(ss->v[i]->buf);
@@ -176,6 +177,8 @@ src_take(struct st_source *s, size_t nread, bool eof)
 		src_plain_check(s, s->len);
 		nread = s->len; /* the bytes held back count now */
 	}
+	if (src_api_take(s, &nread, eof))
+		return SRC_TOOK; /* a Prometheus API answer, read whole (source-prom.c) */
 	s->ig.stats.bytes += nread;
 	s->set->bytes += nread;
 	/* under -f, a pipe's lines (stdin, a command) are read as they come */
@@ -199,6 +202,8 @@ src_start(struct st_source *s)
 		src_cmd_start(s);
 	else if (s->type == SRC_HTTP)
 		src_http_start(s);
+	else if (s->type == SRC_PROM)
+		src_prom_start(s);
 	else
 		src_file_start(s);
 }
@@ -324,6 +329,14 @@ st_sources_add(struct st_sources *ss, const char *path)
 			src_fail_msg(s, why);
 		return;
 	}
+	if (strncasecmp(path, "prometheus://", 13) == 0) {
+		/* a Prometheus server, queried (source-prom.c) */
+		const char *why;
+		struct st_source *s = src_new(ss, path, SRC_PROM);
+		if (s->state == SRC_PENDING && src_prom_check(path, &why) < 0)
+			src_fail_msg(s, why);
+		return;
+	}
 	if (strncmp(path, "cmd:", 4) == 0) {
 		/* a command: its stdout, then its stderr (source-cmd.c) */
 		size_t len = strlen(path) + sizeof(" (stderr)");
@@ -367,8 +380,9 @@ st_sources_replaying(const struct st_sources *ss)
 	 * still being read is live from its first line, so it must not hold
 	 * the timeline back (under -f a command may never end). */
 	for (size_t i = 0; i < ss->n; i++)
-		if (ss->v[i]->state == SRC_ACTIVE && ss->v[i]->type == SRC_FILE)
-			return true;
+		if (ss->v[i]->state == SRC_ACTIVE &&
+		    (ss->v[i]->type == SRC_FILE || ss->v[i]->type == SRC_PROM))
+			return true; /* a prometheus:// source's first query is its past */
 	return false;
 }
 
@@ -399,6 +413,8 @@ st_sources_stop(struct st_sources *ss)
 			src_cmd_stop(s); /* TERM, KILL; its output is read to the end */
 		if (s->type == SRC_HTTP)
 			src_http_stop(s); /* an unfinished scrape is dropped */
+		if (s->type == SRC_PROM)
+			src_prom_stop(s); /* an unfinished query is dropped */
 		/* a stdin stream still reading; file readers see stopping at
 		 * their next callback and close */
 		if (s->state == SRC_ACTIVE && s->type == SRC_STDIN && s->fd < 0 && s->dz == NULL &&

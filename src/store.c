@@ -24,6 +24,7 @@
 #include <sys/mman.h>
 
 #include "mapguard.h"
+#include "strata/context.h"
 #include "strata/store.h"
 #include "strata/util.h"
 
@@ -85,6 +86,8 @@ struct st_store {
 
 	struct source *src;
 	size_t nsrc, capsrc;
+
+	struct st_context *context; /* context files (context.h), or NULL */
 };
 
 static inline uint64_t
@@ -119,11 +122,26 @@ st_store_new(void)
 	return st_xcalloc(1, sizeof(struct st_store));
 }
 
+struct st_context *
+st_store_context(struct st_store *st)
+{
+	if (st->context == NULL)
+		st->context = st_context_new();
+	return st->context;
+}
+
+const struct st_context *
+st_store_context_get(const struct st_store *st)
+{
+	return st->context;
+}
+
 void
 st_store_free(struct st_store *st)
 {
 	if (st == NULL)
 		return;
+	st_context_free(st->context);
 	for (size_t i = 0; i < st->nblocks; i++) {
 		if (st->blocks[i].mapped) {
 			st_mapguard_remove(st->blocks[i].mem);
@@ -414,6 +432,20 @@ st_store_flag_seq(struct st_store *st, uint32_t seq, unsigned flags)
 {
 	if (seq < st->n)
 		st->recs[seq].loc |= (uint64_t)(flags & 3) << FLAG_SHIFT;
+}
+
+void
+st_store_set_kind(struct st_store *st, uint32_t seq, enum st_kind kind)
+{
+	if (seq < st->n)
+		st->recs[seq].loc = (st->recs[seq].loc & ~((uint64_t)3 << KIND_SHIFT)) |
+		                    (uint64_t)(kind & 3) << KIND_SHIFT;
+}
+
+enum st_kind
+st_store_kind(const struct st_store *st, uint32_t seq)
+{
+	return seq < st->n ? (enum st_kind)((st->recs[seq].loc >> KIND_SHIFT) & 3) : ST_KIND_LOG;
 }
 
 uint32_t

@@ -25,6 +25,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
+#include "strata/classify.h"
 #include "strata/event.h"
 #include "strata/layout.h"
 #include "strata/userfmt.h"
@@ -61,9 +62,28 @@ struct userfmt {
 	char **rejects;
 };
 
+/* A rule of a [change NAME] or [symptom NAME] section: its st_rule
+ * points at the strings it owns (see classify.h for what they mean). */
+enum { R_MATCH, R_NEEDLE, R_FORMAT, R_FIELD, R_ACTION, R_OBJECT, R_NS, R_HOST, R_ACTOR,
+       R_TYPE, R_DETAIL, R_NKEYS };
+
+static const char *const rule_keys[R_NKEYS] = {
+	"match", "needle", "format", "field", "action", "object", "namespace", "host", "actor",
+	"type", "detail"};
+
+struct userrule {
+	struct st_rule rule;
+	char *name, *origin;
+	char *val[R_NKEYS];
+	unsigned line[R_NKEYS];
+	bool registered; /* with st_rules_add: removed again when freed */
+};
+
 struct st_userfmts {
 	struct userfmt **f;
 	size_t n, cap;
+	struct userrule **r;
+	size_t nr;
 };
 
 /* ---- parsing lines */
@@ -333,6 +353,20 @@ userfmt_free(struct userfmt *u)
 	free(u);
 }
 
+static void
+userrule_free(struct userrule *r)
+{
+	if (r == NULL)
+		return;
+	if (r->registered)
+		st_rules_remove(&r->rule);
+	free(r->name);
+	free(r->origin);
+	for (int k = 0; k < R_NKEYS; k++)
+		free(r->val[k]);
+	free(r);
+}
+
 void
 st_userfmts_free(struct st_userfmts *set)
 {
@@ -341,6 +375,9 @@ st_userfmts_free(struct st_userfmts *set)
 	for (size_t i = 0; i < set->n; i++)
 		userfmt_free(set->f[i]);
 	free(set->f);
+	for (size_t i = 0; i < set->nr; i++)
+		userrule_free(set->r[i]);
+	free(set->r);
 	free(set);
 }
 
@@ -364,7 +401,27 @@ st_userfmts_register(struct st_userfmts *set)
 		if (rc < 0)
 			return rc;
 	}
+	for (size_t i = 0; i < set->nr; i++) {
+		if (set->r[i]->registered)
+			continue;
+		int rc = st_rules_add(&set->r[i]->rule);
+		if (rc < 0)
+			return rc;
+		set->r[i]->registered = true;
+	}
 	return 0;
+}
+
+size_t
+st_userfmts_nrules(const struct st_userfmts *set)
+{
+	return set->nr;
+}
+
+const struct st_rule *
+st_userfmts_rule(const struct st_userfmts *set, size_t i)
+{
+	return i < set->nr ? &set->r[i]->rule : NULL;
 }
 
 /* ---- loading */
@@ -378,9 +435,10 @@ struct check {
 	int level; /* -1: not stated */
 };
 
-/* One [format] section while it is read. */
+/* One [format] (or [change], [symptom]) section while it is read. */
 struct section {
 	struct userfmt *u;
+	struct userrule *rule; /* a rule section's, instead of u */
 	unsigned lineno, pattern_line, time_line, title_line;
 	struct check *samples, *rejects;
 	size_t nsamples, nrejects;
@@ -394,6 +452,8 @@ struct loader {
 	unsigned problems;
 	struct userfmt **done; /* this text's finished formats */
 	size_t ndone;
+	struct userrule **rdone; /* and rules */
+	size_t nrdone;
 };
 
 static void problem(struct loader *ld, unsigned lineno, const char *fmt, ...)
@@ -468,6 +528,7 @@ static void
 section_free(struct section *sec)
 {
 	userfmt_free(sec->u);
+	userrule_free(sec->rule);
 	for (size_t i = 0; i < sec->nsamples; i++)
 		free(sec->samples[i].line);
 	for (size_t i = 0; i < sec->nrejects; i++)
@@ -546,11 +607,17 @@ compile_pattern(struct loader *ld, struct section *sec)
 	return true;
 }
 
+static void finish_rule(struct loader *ld, struct section *sec);
+
 /* A section is complete: check it and keep it, or report why not. */
 static void
 finish_section(struct loader *ld, struct section *sec)
 {
 	struct userfmt *u = sec->u;
+	if (sec->rule != NULL) {
+		finish_rule(ld, sec);
+		goto out;
+	}
 	if (u == NULL)
 		goto out;
 	/* report every problem the section has; check samples only without */
@@ -665,19 +732,44 @@ start_section(struct loader *ld, struct section *sec, unsigned lineno, const cha
 	s++;
 	n -= 2;
 	trim(&s, &n);
-	if (n < 7 || memcmp(s, "format", 6) != 0 || !is_blank(s[6])) {
-		problem(ld, lineno, "unknown section [%.*s] (a section is [format NAME])", (int)n,
-		        s);
+	int kind = 0; /* a format, or enum st_rule_kind */
+	size_t wl = 0;
+	if (n > 7 && memcmp(s, "format", 6) == 0 && is_blank(s[6]))
+		wl = 6;
+	else if (n > 7 && memcmp(s, "change", 6) == 0 && is_blank(s[6]))
+		wl = 6, kind = ST_RULE_CHANGE;
+	else if (n > 8 && memcmp(s, "symptom", 7) == 0 && is_blank(s[7]))
+		wl = 7, kind = ST_RULE_SYMPTOM;
+	if (wl == 0) {
+		problem(ld, lineno,
+		        "unknown section [%.*s] (a section is [format NAME], [change NAME] or "
+		        "[symptom NAME])",
+		        (int)n, s);
 		sec->bad = true;
 		return;
 	}
-	s += 7;
-	n -= 7;
+	s += wl + 1;
+	n -= wl + 1;
 	trim(&s, &n);
 	bool ok = n > 0 && n <= NAME_MAX_LEN;
 	for (size_t i = 0; i < n; i++)
 		ok &= (s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '-';
 	sec->lineno = lineno;
+	if (kind != 0) {
+		struct userrule *r = sec->rule = st_xcalloc(1, sizeof(*r));
+		r->rule.kind = (uint8_t)kind;
+		r->name = st_xstrndup(s, n);
+		size_t olen = strlen(ld->path) + 16;
+		r->origin = st_xmalloc(olen);
+		snprintf(r->origin, olen, "%s:%u", ld->path, lineno);
+		if (!ok) {
+			problem(ld, lineno,
+			        "rule name '%.*s': use 1 to %d lower-case letters, digits and '-'",
+			        (int)n, s, NAME_MAX_LEN);
+			sec->bad = true;
+		}
+		return;
+	}
 	sec->u = st_xcalloc(1, sizeof(struct userfmt));
 	sec->u->name = st_xstrndup(s, n);
 	size_t olen = strlen(ld->path) + 16;
@@ -744,13 +836,210 @@ add_check(struct loader *ld, struct section *sec, unsigned lineno, bool sample, 
 	(*v)[(*nv)++] = c;
 }
 
+/* ---- rule sections: [change NAME] and [symptom NAME] */
+
+/* "key = value" in a rule section */
+static void
+rule_key(struct loader *ld, struct section *sec, unsigned lineno, const char *key, size_t klen,
+	 const char *arg, size_t alen, const char *val, size_t vlen)
+{
+	struct userrule *r = sec->rule;
+	(void)arg; /* no key of a rule takes one */
+	if ((klen == 6 && memcmp(key, "sample", 6) == 0) ||
+	    (klen == 6 && memcmp(key, "reject", 6) == 0)) {
+		bool sample = key[0] == 's';
+		if (alen > 0) {
+			problem(ld, lineno, "%.*s takes no argument before '=' in a rule", (int)klen,
+			        key);
+			sec->bad = true;
+			return;
+		}
+		if (vlen == 0) {
+			problem(ld, lineno, "%s: the line is empty", sample ? "sample" : "reject");
+			sec->bad = true;
+			return;
+		}
+		struct check c = {.lineno = lineno, .level = -1, .line = st_xstrndup(val, vlen)};
+		struct check **v = sample ? &sec->samples : &sec->rejects;
+		size_t *nv = sample ? &sec->nsamples : &sec->nrejects;
+		*v = st_xreallocarray(*v, *nv + 1, sizeof(**v));
+		(*v)[(*nv)++] = c;
+		return;
+	}
+	if (klen == 5 && memcmp(key, "level", 5) == 0 && alen == 0) {
+		int l = level_name(val, vlen);
+		if (l <= 0) {
+			problem(ld, lineno, "level: '%.*s' is not a level (%s; the event's level must "
+			                    "be at least this one)",
+			        (int)vlen, val, level_names_help);
+			sec->bad = true;
+			return;
+		}
+		r->rule.min_level = (uint8_t)l;
+		return;
+	}
+	int k = -1;
+	for (int i = 0; i < R_NKEYS && k < 0; i++)
+		if (strlen(rule_keys[i]) == klen && memcmp(rule_keys[i], key, klen) == 0)
+			k = i;
+	if (k < 0 && klen == 7 && memcmp(key, "pattern", 7) == 0)
+		k = R_MATCH; /* as a format says it */
+	bool change = r->rule.kind == ST_RULE_CHANGE;
+	if (k < 0) {
+		problem(ld, lineno,
+		        "unknown key '%.*s' in a %s rule (match, needle, format, field, level, %s, "
+		        "sample, reject)",
+		        (int)klen, key, change ? "change" : "symptom",
+		        change ? "action, object, namespace, host, actor" : "type, detail");
+		sec->bad = true;
+		return;
+	}
+	if (k >= R_ACTION && change != (k < R_TYPE)) {
+		problem(ld, lineno, "%s belongs to %s rules, not to %s ones", rule_keys[k],
+		        change ? "symptom" : "change", change ? "change" : "symptom");
+		sec->bad = true;
+		return;
+	}
+	if (alen > 0) {
+		problem(ld, lineno, "%s takes no argument before '='", rule_keys[k]);
+		sec->bad = true;
+	} else if (r->val[k] != NULL) {
+		problem(ld, lineno, "%s is given twice (first at line %u)", rule_keys[k], r->line[k]);
+		sec->bad = true;
+	} else if (vlen == 0) {
+		problem(ld, lineno, "%s is empty", rule_keys[k]);
+		sec->bad = true;
+	} else {
+		r->val[k] = st_xstrndup(val, vlen);
+		r->line[k] = lineno;
+	}
+}
+
+/* Is a rule name taken (a built-in rule, this text's or the set's)? */
+static bool
+rule_name_taken(struct loader *ld, const char *name)
+{
+	for (size_t i = 0; i < ld->nrdone; i++)
+		if (strcmp(ld->rdone[i]->name, name) == 0)
+			return true;
+	for (size_t i = 0; i < ld->set->nr; i++)
+		if (strcmp(ld->set->r[i]->name, name) == 0)
+			return true;
+	return st_rule_find(name) != NULL;
+}
+
+/* A rule section is complete: check it (its samples too) and keep it. */
+static void
+finish_rule(struct loader *ld, struct section *sec)
+{
+	struct userrule *r = sec->rule;
+	bool change = r->rule.kind == ST_RULE_CHANGE;
+	bool bad = sec->bad;
+	if (!bad && rule_name_taken(ld, r->name)) {
+		problem(ld, sec->lineno, "rule %s is already defined (a rule's name is its own)",
+		        r->name);
+		bad = true;
+	}
+	if (r->val[R_MATCH] == NULL) {
+		problem(ld, sec->lineno, "rule %s has no pattern (match = REGEX)", r->name);
+		bad = true;
+	}
+	if (change && r->val[R_ACTION] == NULL) {
+		problem(ld, sec->lineno, "change %s has no action (action = TEMPLATE, such as deploy)",
+		        r->name);
+		bad = true;
+	}
+	if (!change && r->val[R_TYPE] == NULL) {
+		problem(ld, sec->lineno, "symptom %s has no type (type = TEMPLATE, such as "
+		                         "queue-full)",
+		        r->name);
+		bad = true;
+	}
+	if (sec->nsamples == 0) {
+		problem(ld, sec->lineno,
+		        "rule %s has no sample line (sample = LINE): give one at least", r->name);
+		bad = true;
+	}
+	if (r->val[R_MATCH] == NULL)
+		return;
+	/* report every problem the section has; check samples only without */
+	struct st_rule *d = &r->rule;
+	d->name = r->name;
+	d->origin = r->origin;
+	d->pattern = r->val[R_MATCH];
+	d->needle = r->val[R_NEEDLE];
+	d->format = r->val[R_FORMAT];
+	d->field = r->val[R_FIELD];
+	d->action = r->val[R_ACTION];
+	d->object = r->val[R_OBJECT];
+	d->ns = r->val[R_NS];
+	d->host = r->val[R_HOST];
+	d->actor = r->val[R_ACTOR];
+	d->type = r->val[R_TYPE];
+	d->detail = r->val[R_DETAIL];
+	/* the formats it names may be this set's, not registered yet */
+	for (const char *p = d->format; p && *p;) {
+		const char *e = strchr(p, ',');
+		size_t fl = e ? (size_t)(e - p) : strlen(p);
+		const char *f = p;
+		trim(&f, &fl);
+		char nm[NAME_MAX_LEN + 1];
+		bool known = false;
+		if (fl > 0 && fl <= NAME_MAX_LEN) {
+			memcpy(nm, f, fl);
+			nm[fl] = '\0';
+			known = st_format_find(nm) >= 0;
+			for (size_t i = 0; i < ld->ndone && !known; i++)
+				known = strcmp(ld->done[i]->name, nm) == 0;
+			for (size_t i = 0; i < ld->set->n && !known; i++)
+				known = strcmp(ld->set->f[i]->name, nm) == 0;
+		}
+		if (!known) {
+			problem(ld, r->line[R_FORMAT], "format: no format is named '%.*s'", (int)fl, f);
+			bad = true;
+		}
+		p = e ? e + 1 : NULL;
+	}
+	struct st_rule check = *d;
+	check.format = NULL;
+	struct st_buf why = {0};
+	if (st_rule_check(&check, &why) < 0) {
+		problem(ld, r->line[R_MATCH], "rule %s: %.*s", r->name, (int)why.len, why.p);
+		bad = true;
+	}
+	if (bad) {
+		st_buf_free(&why);
+		return;
+	}
+	bool ok = true;
+	for (size_t i = 0; i < sec->nsamples + sec->nrejects; i++) {
+		bool sample = i < sec->nsamples;
+		const struct check *c = sample ? &sec->samples[i] : &sec->rejects[i - sec->nsamples];
+		why.len = 0;
+		int rc = st_rule_try(d, c->line, strlen(c->line), &why);
+		if (sample && rc != 1) {
+			problem(ld, c->lineno, "sample is not recognised: %.*s", (int)why.len, why.p);
+			ok = false;
+		} else if (!sample && rc != 0) {
+			problem(ld, c->lineno, "reject line is recognised (%.*s)", (int)why.len, why.p);
+			ok = false;
+		}
+	}
+	st_buf_free(&why);
+	if (!ok)
+		return;
+	ld->rdone = st_xreallocarray(ld->rdone, ld->nrdone + 1, sizeof(*ld->rdone));
+	ld->rdone[ld->nrdone++] = r;
+	sec->rule = NULL;
+}
+
 static void
 key_line(struct loader *ld, struct section *sec, unsigned lineno, const char *s, size_t n)
 {
 	const char *eq = memchr(s, '=', n);
 	if (eq == NULL) {
 		problem(ld, lineno, "expected 'key = value' or [format NAME]");
-		sec->bad |= sec->u != NULL;
+		sec->bad |= sec->u != NULL || sec->rule != NULL;
 		return;
 	}
 	const char *key = s, *val = eq + 1;
@@ -764,6 +1053,10 @@ key_line(struct loader *ld, struct section *sec, unsigned lineno, const char *s,
 	size_t alen = klen - w;
 	trim(&arg, &alen);
 	klen = w;
+	if (sec->rule != NULL) {
+		rule_key(ld, sec, lineno, key, klen, arg, alen, val, vlen);
+		return;
+	}
 	if (sec->u == NULL) {
 		if (!sec->bad)
 			problem(ld, lineno,
@@ -873,13 +1166,20 @@ st_userfmts_load_text(struct st_userfmts *set, const char *path, const char *tex
 		for (size_t i = 0; i < ld.ndone; i++)
 			userfmt_free(ld.done[i]);
 		free(ld.done);
+		for (size_t i = 0; i < ld.nrdone; i++)
+			userrule_free(ld.rdone[i]);
+		free(ld.rdone);
 		return ST_EINVAL;
 	}
 	set->f = st_xreallocarray(set->f, set->n + ld.ndone, sizeof(*set->f));
 	for (size_t i = 0; i < ld.ndone; i++)
 		set->f[set->n++] = ld.done[i];
 	free(ld.done);
-	return (int)ld.ndone;
+	set->r = st_xreallocarray(set->r, set->nr + ld.nrdone + 1, sizeof(*set->r));
+	for (size_t i = 0; i < ld.nrdone; i++)
+		set->r[set->nr++] = ld.rdone[i];
+	free(ld.rdone);
+	return (int)(ld.ndone + ld.nrdone);
 }
 
 int

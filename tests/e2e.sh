@@ -73,6 +73,8 @@ import json, re, sys
 
 # the issue 2 keys, in order, then "fields" (an object of strings and JSON values)
 KEYS = ["ts", "source", "line", "kind", "level", "format", "text", "fields"]
+# keys added after them, only on the events they apply to
+EXTRA = ["metric", "change", "symptom", "entities", "late"]
 LEVELS = [None, "trace", "debug", "info", "notice", "warn", "error", "fatal"]
 
 def events(path):
@@ -84,8 +86,18 @@ def events(path):
                 ev = json.loads(line)
             except Exception as e:
                 sys.exit("line %d is not valid JSON in UTF-8 (%s): %r" % (n, e, raw[:200]))
-            if not isinstance(ev, dict) or list(ev.keys()) != KEYS:
-                sys.exit("line %d: keys %s, want %s" % (n, list(ev) if isinstance(ev, dict) else ev, KEYS))
+            if (not isinstance(ev, dict) or list(ev.keys())[:len(KEYS)] != KEYS
+                    or any(k not in EXTRA for k in list(ev.keys())[len(KEYS):])):
+                sys.exit("line %d: keys %s, want %s and some of %s" % (
+                    n, list(ev) if isinstance(ev, dict) else ev, KEYS, EXTRA))
+            if "metric" in ev:
+                m = ev["metric"]
+                if (ev["kind"] != "metric" or not isinstance(m, dict) or list(m) != ["name", "labels", "value"]
+                        or not isinstance(m["name"], str) or not m["name"]
+                        or not isinstance(m["labels"], dict)
+                        or any(not isinstance(v, str) for v in m["labels"].values())
+                        or not (isinstance(m["value"], (int, float)) or m["value"] in ("NaN", "+Inf", "-Inf"))):
+                    sys.exit("line %d: bad metric object: %r" % (n, raw[:300]))
             if not isinstance(ev["fields"], dict):
                 sys.exit("line %d: fields is not an object: %r" % (n, raw[:200]))
             if ev["level"] not in LEVELS or ev["kind"] not in ("log", "change", "metric"):
@@ -199,12 +211,12 @@ def main():
         except Exception as e:
             sys.exit("not one JSON document: %s" % e)
         srcs, tot = doc["sources"], doc["total"]
-        for key in ("lines", "events", "timed", "untimed", "blank", "continuation", "truncated"):
+        for key in ("lines", "events", "timed", "untimed", "blank", "continuation", "truncated", "context"):
             if sum(s[key] for s in srcs) != tot[key]:
                 sys.exit("total %s is %d, the sources add up to %d" % (key, tot[key], sum(s[key] for s in srcs)))
         for s in srcs:
-            if "error" not in s and s["lines"] != s["blank"] + s["events"] + s["continuation"]:
-                sys.exit("%s: lines %d != blank + events + continuation" % (s["source"], s["lines"]))
+            if "error" not in s and s["lines"] != s["blank"] + s["events"] + s["continuation"] + s["context"]:
+                sys.exit("%s: lines %d != blank + events + continuation + context" % (s["source"], s["lines"]))
             if s["events"] != s["timed"] + s["untimed"]:
                 sys.exit("%s: events != timed + untimed" % s["source"])
         if len(args) > 1 and tot["events"] != int(args[1]):
@@ -272,7 +284,9 @@ st stats -o json fixtures/incidents/*/
 check "stats: exit status 0" status_is 0
 check "stats -o json: one JSON document whose totals add up" py stats "$OUT"
 NEV=$(python3 -c 'import sys; print(sum(1 for _ in open(sys.argv[1])))' "$T/fixtures.json")
-check "stats: total events ($NEV) match print" py stats "$OUT" "$NEV"
+# print also shows the events *_timestamp_seconds samples give (stats: metrics.derived)
+NDER=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["total"].get("metrics", {}).get("derived", 0))' "$OUT")
+check "stats: total events ($NEV, $NDER of them derived) match print" py stats "$OUT" "$((NEV - NDER))"
 
 st print fixtures/incidents/dr-not-ready
 check "text output: exit status 0" status_is 0
@@ -1073,7 +1087,7 @@ if http_wait "$T/http.port" ""; then
 	done
 	# the chunked body, decoded exactly (extensions and trailer dropped)
 	st print "$U/chunked"
-	check "http: chunked: text" out_has 'test_requests_total{path="/x"} 7'
+	check "http: chunked: text" out_has 'test_requests_total{path="/x"} = 7'
 	check "http: chunked: 5 lines" [ "$(wc -l <"$OUT")" -eq 5 ]
 	st stats "$U/chunked"
 	check "http: stats: the format is locked to prometheus" out_has "prometheus"
@@ -1108,7 +1122,7 @@ if http_wait "$T/http.port" ""; then
 	if "$BIN" --help | grep -q -e '--follow'; then
 		"$BIN" print -f --interval 200ms "$U/count" "$U/flaky" >"$T/hf.out" 2>"$T/hf.err" &
 		SPID=$!
-		check "http -f: scraped again and again" http_wait "$T/hf.out" "test_scrapes_total 4"
+		check "http -f: scraped again and again" http_wait "$T/hf.out" "test_scrapes_total = 4"
 		check "http -f: a failure ends" http_wait "$T/hf.err" "scrape works again (after 2 failed)"
 		kill -INT $SPID
 		wait $SPID
@@ -1121,7 +1135,7 @@ if http_wait "$T/http.port" ""; then
 		check "http -f: both failures are events" [ "$(grep -c 'scrape of .* failed: HTTP status 404' "$T/hf.out")" -eq 2 ]
 		check "http -f: sanitizers" sh -c "! grep -q -E 'runtime error:|Sanitizer' '$T/hf.err'"
 		# one scrape each time, in order
-		check "http -f: scrapes in order" sh -c "grep -o 'test_scrapes_total [0-9]*' '$T/hf.out' | head -4 | awk '{ if (\$2 != NR) exit 1 }'"
+		check "http -f: scrapes in order" sh -c "grep -o 'test_scrapes_total = [0-9]*' '$T/hf.out' | head -4 | awk '{ if (\$3 != NR) exit 1 }'"
 	fi
 else
 	fail "http: the test server did not start"
@@ -1203,7 +1217,7 @@ printf '2024-05-01T10:00:04Z par' >>"$FW/a.log"
 printf 'tial\n' >>"$FW/a.log"
 check "print -f: a line written in two parts is one event" wait_for '"2024-05-01T10:00:04Z partial"' "$FW/out"
 printf '2024-05-01T09:00:00Z earlier\n' >>"$FW/a.log"
-check "print -f: an earlier line is late" wait_for 'earlier","fields":{},"late":true' "$FW/out"
+check "print -f: an earlier line is late" wait_for 'earlier","fields":{},"entities":[],"late":true' "$FW/out"
 check "print -f: only late events carry the key" py_late_once
 printf '2024-05-01T10:00:05Z appeared\n' >"$FW/later.log"
 check "print -f: a file created later is read" wait_for '"2024-05-01T10:00:05Z appeared"' "$FW/out"
@@ -1315,6 +1329,605 @@ FPID=$!
 check "print -f -: a slow pipe's first line prints at once" wait_for "stdin-live" "$FW/out"
 stop_follow "slow stdin"
 pkill -f "sleep 31.7" 2>/dev/null
+
+# ---- 14. Prometheus HTTP API answers (saved JSON) and prometheus:// sources
+# tests/data/promapi: a query_range answer as curl saves it (one line) and
+# as jq prints it, an instant query without __name__, an error answer.
+# The live server is tested by tests/prom_live.sh (a real Prometheus).
+PA=$SRC/tests/data/promapi
+cat >"$T/pa_chk.py" <<'PY'
+import json, sys, datetime
+# FILE N [NAME]: N events, all metric events read as prometheus, each dated
+# by its sample's time (the last word of its text, in ms), and named NAME
+path, want = sys.argv[1], int(sys.argv[2])
+evs = [json.loads(l) for l in open(path, encoding="utf-8")]
+if len(evs) != want:
+    sys.exit("%d events, want %d" % (len(evs), want))
+for e in evs:
+    if e["kind"] != "metric" or e["format"] != "prometheus":
+        sys.exit("not a metric read as prometheus: %r" % e)
+    ms = int(e["text"].rsplit(" ", 1)[1])
+    ts = datetime.datetime.fromtimestamp(ms / 1000, datetime.timezone.utc)
+    if e["ts"] != ts.strftime("%Y-%m-%dT%H:%M:%S.%f") + "Z":
+        sys.exit("dated %s, its sample at %s: %r" % (e["ts"], ts, e["text"]))
+    if len(sys.argv) > 3 and not e["text"].startswith(sys.argv[3]):
+        sys.exit("not named %s: %r" % (sys.argv[3], e["text"]))
+PY
+st print -o json "$PA/node_load1.json"
+check "promapi: saved query_range: status $RC" status_is 0
+check "promapi: saved query_range: quiet" err_empty
+check "promapi: saved query_range: 18 samples at their times" python3 "$T/pa_chk.py" "$OUT" 18 node_load1
+check "promapi: saved query_range: JSON" py jsonl "$OUT" 18
+check "promapi: saved query_range: a sample" \
+	py has "$OUT" 2024-12-10T06:01:00.000000Z 'node_load1{instance="web-1:9100",job="node"} 2.91 1733810460000'
+check "promapi: saved query_range: NaN" out_has 'node_load1{instance=\"db-1:9100\",job=\"node\"} NaN 1733810475000'
+cp "$OUT" "$T/pa_one.json"
+sed 's/"source":"[^"]*",//' "$OUT" >"$T/pa_ref.json"
+# pretty-printed by jq, through a pipe, compressed, out of a command, and
+# under -f (read to its end: an answer is one document, not followed)
+"$BIN" print -o json "$PA/node_load1-jq.json" | sed 's/node_load1-jq.json/node_load1.json/' >"$T/pa_two.json"
+check "promapi: jq's pretty print reads the same" cmp -s "$T/pa_one.json" "$T/pa_two.json"
+for how in stdin gzip cmd follow; do
+	case $how in
+	stdin) "$BIN" print -o json - <"$PA/node_load1.json" >"$OUT" 2>"$ERR"; RC=$? ;;
+	gzip) gzip -c "$PA/node_load1-jq.json" | "$BIN" print -o json - >"$OUT" 2>"$ERR"; RC=$? ;;
+	cmd) "$BIN" print -o json "cmd:cat '$PA/node_load1.json'" >"$OUT" 2>"$ERR"; RC=$? ;;
+	follow)
+		# read to its end like a compressed file; strata goes on following
+		# until stopped
+		"$BIN" print -f -o json "$PA/node_load1.json" >"$OUT" 2>"$ERR" &
+		_p=$!
+		_i=0
+		while [ $_i -lt 200 ] && [ "$(grep -c '"kind":"metric"' "$OUT")" -lt 18 ]; do
+			sleep 0.05
+			_i=$((_i + 1))
+		done
+		kill -INT $_p
+		wait $_p
+		RC=$?
+		;;
+	esac
+	sanitized "promapi $how"
+	check "promapi: $how: status $RC" status_is 0
+	check "promapi: $how: quiet" err_empty
+	grep '"kind":"metric"' "$OUT" | sed 's/"source":"[^"]*",//' >"$T/pa_how.json"
+	check "promapi: $how: the same samples" cmp -s "$T/pa_how.json" "$T/pa_ref.json"
+done
+st print -o json "$PA/rate-5xx.json"
+check "promapi: no __name__: query_result" python3 "$T/pa_chk.py" "$OUT" 2 query_result{
+check "promapi: no __name__: its labels" \
+	py has "$OUT" 2024-12-10T06:02:00.250000Z 'query_result{code="500",handler="/api/checkout"} 0.4166666666666667 1733810520250'
+st stats "$PA/node_load1.json"
+check "promapi: stats: prometheus, 18 events" sh -c "grep -E '^node_load1.json +prometheus +18 +18 ' '$OUT' >/dev/null"
+# an error answer, a malformed one (the samples before the fault kept), one
+# over 256 MiB: a message naming the file and what is wrong, status 1
+st print "$PA/error.json"
+check "promapi: error answer: status $RC" status_is 1
+check "promapi: error answer: said" err_has "error.json: a Prometheus API answer saying the query failed: bad_data: invalid parameter \"query\": 1:4: parse error: unclosed left parenthesis"
+head -c 400 "$PA/node_load1.json" >"$T/cut.json"
+st print "$T/cut.json"
+check "promapi: cut short: status $RC" status_is 1
+check "promapi: cut short: where" err_has "cut.json: a malformed Prometheus API answer, read up to line 1, column 401 (byte 400): the text ends inside"
+check "promapi: cut short: the first series kept" [ "$(grep -c node_load1 "$OUT")" -eq 9 ]
+sed 's/"2.91"/2.91.1/' "$PA/node_load1-jq.json" >"$T/bad.json"
+st print "$T/bad.json"
+check "promapi: malformed: status $RC" status_is 1
+check "promapi: malformed: line and column" err_has "bad.json: a malformed Prometheus API answer, read up to line 31, column 17 (byte 559): expected ',' or ']' after an array element"
+{
+	printf '{"status":"success","data":{"resultType":"vector","result":['
+	yes '{"metric":{"__name__":"up","job":"x"},"value":[1733810400,"1"]},' | head -c 270000000
+	printf '{"metric":{},"value":[1733810400,"1"]}]}}'
+} | "$BIN" print - >"$OUT" 2>"$ERR"
+RC=$?
+sanitized "promapi: over 256 MiB"
+check "promapi: over 256 MiB: status $RC" status_is 1
+check "promapi: over 256 MiB: said" err_has "strata: -: a Prometheus API answer over 256 MiB: not read (save a shorter range or a coarser step)"
+check "promapi: over 256 MiB: nothing printed" [ ! -s "$OUT" ]
+# a JSON log whose first key is "status" is a log, not an answer
+printf '{"status":200,"time":"2024-12-10T06:00:00Z","msg":"ok"}\n{"status":"success","time":"2024-12-10T06:00:01Z","msg":"done"}\n' >"$T/st.jsonl"
+st print -o json "$T/st.jsonl"
+check "promapi: a JSON log is not an answer" sh -c "[ \$(grep -c '\"format\":\"json\"' '$OUT') -eq 2 ]"
+# prometheus:// URLs: what is wrong with one is said before any query
+NP=$(free_port)
+st print -o json "prometheus://127.0.0.1:$NP/?query=up"
+check "prom://: refused: status $RC" status_is 1
+check "prom://: refused: said" err_has "prometheus://127.0.0.1:$NP/?query=up: query failed: connection refused"
+check "prom://: refused: an error event" out_has "\"level\":\"error\",\"format\":null,\"text\":\"query of prometheus://127.0.0.1:$NP/?query=up failed: connection refused\""
+st print "prometheus://127.0.0.1:$NP/"
+check "prom://: no query: said" err_has "no query: write prometheus://HOST:PORT/?query=EXPR"
+st print "prometheus://127.0.0.1:$NP/?query=up&end=now"
+check "prom://: end=: said" err_has "choose the window with --since and --until"
+st print "prometheus://127.0.0.1:$NP/?query=up&step=5x"
+check "prom://: a bad step: said" err_has "step= takes a duration such as 15s"
+check "prom://: a bad step: status $RC" status_is 1
+# what strata asks: a stand-in server that logs each request's path and
+# answers by it (a route prefix, the query encoded, the window and step)
+cat >"$T/pa_srv.py" <<'PY'
+import http.server, sys, urllib.parse
+class H(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        open(sys.argv[2], "a").write(self.path + "\n")
+        q = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)
+        if "bad" in q["query"][0]:
+            code, body = 400, b'{"status":"error","errorType":"bad_data","error":"1:4: parse error: unexpected identifier \\"bad\\""}'
+        elif "html" in q["query"][0]:
+            code, body = 200, b"<html>not Prometheus</html>"
+        else:
+            t = float(q["start"][0])
+            code, body = 200, (b'{"status":"success","data":{"resultType":"matrix","result":[{"metric":{"job":"x"},"values":[[%.3f,"1"]]}]}}' % t)
+        self.send_response(code)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+    def log_message(self, *a):
+        pass
+s = http.server.HTTPServer(("127.0.0.1", 0), H)
+open(sys.argv[1] + ".tmp", "w").write(str(s.server_address[1]))
+import os; os.rename(sys.argv[1] + ".tmp", sys.argv[1])
+s.serve_forever()
+PY
+python3 "$T/pa_srv.py" "$T/pa_srv.port" "$T/pa_srv.log" >"$T/pa_srv.err" 2>&1 &
+HTTP_PIDS="$HTTP_PIDS $!"
+_i=0
+while [ $_i -lt 100 ] && [ ! -s "$T/pa_srv.port" ]; do
+	sleep 0.05
+	_i=$((_i + 1))
+done
+PAU=127.0.0.1:$(cat "$T/pa_srv.port" 2>/dev/null)
+st print -o json --since 2024-12-10T06:00:00Z --until 2024-12-10T07:00:00Z \
+	"prometheus://$PAU/prom/?query=sum by (job) (rate(x{a=\"b\"}[5m]))&step=1m&dedup=true"
+check "prom://: a stand-in: status $RC" status_is 0
+check "prom://: the request: prefix, encoded query, window on the grid, step, the rest" \
+	grep -q -x -F '/prom/api/v1/query_range?query=sum%20by%20%28job%29%20%28rate%28x%7Ba%3D%22b%22%7D%5B5m%5D%29%29&start=1733810400.000&end=1733814000.000&step=60.000&dedup=true' "$T/pa_srv.log"
+check "prom://: no __name__: named after the query" \
+	py has "$OUT" 2024-12-10T06:00:00.000000Z 'sum_by_job_rate_x_a_b_5m{job="x"} 1 1733810400000'
+: >"$T/pa_srv.log"
+st print --since 1733810401.5 --until 1733814000 "prometheus://$PAU?query=up%7Bjob%3D%22x%22%7D"
+check "prom://: percent-encoded, no path: asked once" [ "$(wc -l <"$T/pa_srv.log")" -eq 1 ]
+check "prom://: percent-encoded, no path: the request" \
+	grep -q -x -F '/api/v1/query_range?query=up%7Bjob%3D%22x%22%7D&start=1733810415.000&end=1733814000.000&step=15.000' "$T/pa_srv.log"
+: >"$T/pa_srv.log"
+st print --since 2024-01-01 --until 2024-12-10 -o json "prometheus://$PAU/?query=up"
+check "prom://: a long window: a coarser step" \
+	grep -q -F '&start=1704069120.000&end=1733788800.000&step=3840.000' "$T/pa_srv.log"
+st print "prometheus://$PAU/?query=bad"
+check "prom://: Prometheus' error: status $RC" status_is 1
+check "prom://: Prometheus' error: said" err_has "?query=bad: query failed: bad_data: 1:4: parse error: unexpected identifier \"bad\" (HTTP status 400)"
+st print "prometheus://$PAU/?query=html"
+check "prom://: not an answer: said" err_has "?query=html: query failed: a malformed answer, read up to line 1, column 1 (byte 0): not a Prometheus API answer"
+
+# ---- 15. metrics: series in stats, the metric object, time-valued metrics
+cd "$SRC" || exit 2
+cat >"$T/metrics_chk.py" <<'PY'
+import json, sys
+
+def stats_source(path, base):
+    doc = json.load(open(path))
+    hits = [s for s in doc["sources"] if s["source"].endswith("/" + base) or s["source"] == base]
+    if len(hits) != 1:
+        sys.exit("%d sources named %s" % (len(hits), base))
+    return hits[0]
+
+def evs(path):
+    return [json.loads(l) for l in open(path, encoding="utf-8")]
+
+cmd, a = sys.argv[1], sys.argv[2:]
+if cmd == "series":         # STATS SOURCE SAMPLES SERIES LONGEST DERIVED DATED=N...
+    m = stats_source(a[0], a[1]).get("metrics")
+    if m is None:
+        sys.exit("no metrics object")
+    want = {"samples": int(a[2]), "series": int(a[3]), "longest": int(a[4]), "derived": int(a[5])}
+    got = {k: m[k] for k in want}
+    dated = {k: 0 for k in ("sample", "label", "comment", "marker", "scrape", "read", "mtime")}
+    for kv in a[6:]:
+        k, v = kv.split("=")
+        dated[k] = int(v)
+    if got != want or m["dated"] != dated:
+        sys.exit("metrics %r, want %r with dated %r" % (m, want, dated))
+elif cmd == "nometrics":    # STATS SOURCE: a log source has no metrics object
+    if "metrics" in stats_source(a[0], a[1]):
+        sys.exit("a metrics object on a log source")
+elif cmd == "daily":        # PRINT NAME DAY0 N: N samples of NAME at midnight, one a day from DAY0
+    import datetime
+    ms = [e for e in evs(a[0]) if e.get("metric", {}).get("name") == a[1]]
+    d0 = datetime.date.fromisoformat(a[2])
+    want = [(d0 + datetime.timedelta(days=i)).isoformat() + "T00:00:00.000000Z" for i in range(int(a[3]))]
+    if [e["ts"] for e in ms] != want:
+        sys.exit("times %r, want %r" % ([e["ts"] for e in ms], want))
+    for e in ms:
+        m = e["metric"]
+        if m["labels"] != {"date": e["ts"][:10]} or not isinstance(m["value"], int) or e["kind"] != "metric":
+            sys.exit("bad metric object %r" % m)
+        if e["text"] != "%s{date=\"%s\"} %d" % (a[1], e["ts"][:10], m["value"]):
+            sys.exit("metric object %r does not say what %r does" % (m, e["text"]))
+elif cmd == "value":        # PRINT SUBSTRING JSON: the metric value of the event whose text has SUBSTRING
+    ms = [e for e in evs(a[0]) if a[1] in e["text"] and "metric" in e]
+    if len(ms) != 1 or ms[0]["metric"]["value"] != json.loads(a[2]):
+        sys.exit("values %r, want %s" % ([e.get("metric") for e in ms], a[2]))
+elif cmd == "derived":      # PRINT TS TEXT SAMPLE_TEXT: the event, after its sample in store terms
+    es = evs(a[0])
+    d = [e for e in es if e["text"] == a[2]]
+    s = [e for e in es if e["text"] == a[3]]
+    if len(d) != 1 or len(s) != 1:
+        sys.exit("%d derived events, %d samples" % (len(d), len(s)))
+    d, s = d[0], s[0]
+    if (d["ts"], d["kind"], d["level"], d["format"]) != (a[1], "log", "info", "prometheus"):
+        sys.exit("derived event %r" % d)
+    if (d["source"], d["line"]) != (s["source"], s["line"]) or "metric" in d:
+        sys.exit("derived event %r is not its sample's %r" % (d, s))
+elif cmd == "times":        # PRINT NAME TS...: the samples of NAME at these times, in order
+    got = [e["ts"] for e in evs(a[0]) if e.get("metric", {}).get("name") == a[1]]
+    if got != a[2:]:
+        sys.exit("times %r, want %r" % (got, a[2:]))
+else:
+    sys.exit("bad command " + cmd)
+PY
+mpy() { python3 "$T/metrics_chk.py" "$@"; }
+
+# the seeds' dashboard dump: the date label makes a daily series of 7 points
+st stats -o json fixtures/incidents/job-succeeded-wrong
+check "metrics: stats -o json: status 0" status_is 0
+check "metrics: analytics.prom: 10 samples in 2 series, the revenue's 7 points long, dated by label" \
+	mpy series "$OUT" analytics.prom 10 2 7 0 label=10
+check "metrics: a log source has no metrics object" mpy nometrics "$OUT" events.log
+st stats fixtures/incidents/job-succeeded-wrong
+check "metrics: stats text: the metrics table" out_has "METRICS"
+check "metrics: stats text: analytics.prom's row" \
+	grep -q -E '^analytics\.prom +10 +2 +7 +0  label 10$' "$OUT"
+st print -o json fixtures/incidents/job-succeeded-wrong
+check "metrics: print -o json: the metric objects" py jsonl "$OUT" 30
+check "metrics: the revenue: one sample a day, Dec 3 to 9, name, date label and value" \
+	mpy daily "$OUT" analytics_daily_revenue_usd 2024-12-03 7
+st print fixtures/incidents/job-succeeded-wrong/metrics/analytics.prom
+check "metrics: text: name{labels} = value" \
+	out_has '2024-12-08T00:00:00.000Z  analytics.prom          analytics_daily_revenue_usd{date="2024-12-08"} = 287412'
+check "metrics: text: comments as written" out_has "# scraped at 2024-12-10T07:05:00Z"
+st print -o json fixtures/incidents/dr-not-ready/metrics/dr-west.prom
+check "metrics: NaN is the string \"NaN\"" mpy value "$OUT" 'query="select_orders"' '"NaN"'
+check "metrics: a value is a JSON number" mpy value "$OUT" 'handler="/health"' 86400
+
+# data_export_last_success_timestamp_seconds: also an event at its time
+# (1727746803 is 01:40:03Z; the fixture's comment says 02:00:03, see its README)
+st print -o json fixtures/incidents/service-wont-start
+check "metrics: *_timestamp_seconds: an info event at its value, from its sample's source and line" \
+	mpy derived "$OUT" 2024-10-01T01:40:03.000000Z \
+	"data_export last success (data_export_last_success_timestamp_seconds = 1727746803)" \
+	"data_export_last_success_timestamp_seconds 1727746803"
+check "metrics: the derived event comes before the run it reports" \
+	py before "$OUT" 2024-10-01T01:40:03.000000Z "data_export last success" 2024-10-01T02:00:01.000000Z
+st stats -o json fixtures/incidents/service-wont-start
+check "metrics: stats counts it as derived" mpy series "$OUT" prod-batch-01.prom 5 5 1 1 comment=5
+st print -l info fixtures/incidents/service-wont-start/metrics
+check "metrics: text: the derived event" \
+	out_has "2024-10-01T01:40:03.000Z  prod-batch-01.prom  INFO    data_export last success (data_export_last_success_timestamp_seconds = 1727746803)"
+
+# scrapes appended by a loop, with the markers such loops write between
+# them: series over time; what comes before the first marker has the mtime
+M="$T/metrics"
+mkdir -p "$M"
+{
+	printf '# HELP up Whether the target is up.\n# TYPE up gauge\nup 1\n# TYPE reqs_total counter\nreqs_total 5\n\n'
+	printf -- '--- 2024-12-10T07:05:00+00:00 ---\nup 1\nreqs_total 10\n\n'
+	printf 'Tue Dec 10 07:05:15 UTC 2024\nup 0\nreqs_total 25\n\n'
+	printf '1733814330\nup 1\nreqs_total 3\n'
+	printf '# scraped at 2024-12-10T07:05:45Z\nup{job="x"} 1\nreqs_total 9\njob_last_success_timestamp_seconds 1733814000\n'
+} >"$M/loop.prom"
+touch -d 2024-12-11T00:00:00Z "$M/loop.prom"
+st stats -o json "$M/loop.prom"
+check "metrics: a scrape loop's dump: 11 samples, 4 series, 5 points, dated by markers" \
+	mpy series "$OUT" loop.prom 11 4 5 1 mtime=2 marker=6 comment=3
+st print -o json "$M/loop.prom"
+check "metrics: a scrape loop's dump: the counter over time" \
+	mpy times "$OUT" reqs_total 2024-12-10T07:05:00.000000Z 2024-12-10T07:05:15.000000Z \
+	2024-12-10T07:05:30.000000Z 2024-12-10T07:05:45.000000Z 2024-12-11T00:00:00.000000Z
+check "metrics: a scrape loop's dump: every line read, and the derived event" py count "$OUT" 19
+st stats "$M/loop.prom"
+check "metrics: stats text: how the samples were dated" out_has "marker 6, comment 3, mtime 2"
+
+# OpenMetrics: float seconds, exemplars, # EOF; the same from a pipe is "read"
+printf '# TYPE rpc_seconds histogram\n# UNIT rpc_seconds seconds\nrpc_seconds_bucket{le="0.1"} 8 1733814300.5 # {trace_id="KOO5S4vxi0o"} 0.067 1733814300.1\nrpc_seconds_bucket{le="+Inf"} 9 1733814300.5\nrpc_seconds_count 9 1733814300.5\nrpc_seconds_sum 1.5 1733814300.5\n# EOF\n' >"$M/om.prom"
+st stats -o json "$M/om.prom"
+check "metrics: OpenMetrics: every sample dated by its own float seconds" mpy series "$OUT" om.prom 4 4 1 0 sample=4
+st print -o json "$M/om.prom"
+check "metrics: OpenMetrics: the time of the sample, not of its exemplar" \
+	mpy times "$OUT" rpc_seconds_bucket 2024-12-10T07:05:00.500000Z 2024-12-10T07:05:00.500000Z
+printf 'up 1\nup 0\n' | "$BIN" stats -o json - >"$OUT" 2>"$ERR"
+RC=$?
+sanitized "stats -o json - (metrics)"
+check "metrics: standard input: dated when read" mpy series "$OUT" - 2 1 2 0 read=2
+
+# print -f: a scrape appended later gives its events as it comes, one per new value
+mwait() {
+	_n=0
+	while [ $_n -lt 250 ] && ! grep -q -F -e "$1" "$2" 2>/dev/null; do
+		sleep 0.02
+		_n=$((_n + 1))
+	done
+	grep -q -F -e "$1" "$2" 2>/dev/null
+}
+printf '# scraped at 2024-12-10T07:05:00Z
+backup_last_success_timestamp_seconds 1733800000
+' >"$M/live.prom"
+"$BIN" print -f "$M/live.prom" >"$M/live.out" 2>"$M/live.err" &
+LPID=$!
+check "metrics: print -f: the replay's derived event" mwait "backup last success (backup_last_success_timestamp_seconds = 1733800000)" "$M/live.out"
+printf '# scraped at 2024-12-10T07:05:15Z
+backup_last_success_timestamp_seconds 1733814310
+# scraped at 2024-12-10T07:05:30Z
+backup_last_success_timestamp_seconds 1733814310
+' >>"$M/live.prom"
+check "metrics: print -f: a new sample as it comes" mwait "backup_last_success_timestamp_seconds = 1733814310" "$M/live.out"
+check "metrics: print -f: the event of its new value" mwait "= 1733814310)" "$M/live.out"
+kill -TERM $LPID 2>/dev/null
+wait $LPID
+RC=$?
+cp "$M/live.err" "$ERR"
+sanitized "print -f (metrics)"
+check "metrics: print -f: SIGTERM exits 0 (got $RC)" status_is 0
+check "metrics: print -f: one event per value, not per scrape" \
+	[ "$(grep -c 'backup last success' "$M/live.out")" -eq 2 ]
+
+# ---- context files: YAML, Ansible, HCL and INI sources are indexed, not events
+cd "$SRC" || exit 2
+# ctxpy FILE KEY VALUE ENTITY WHERE: a JSON line with that key and (unquoted)
+# value carries ENTITY among its "entities" (WHERE=own) or "block_entities"
+ctxpy() {
+	python3 - "$@" <<'PY'
+import json, sys
+path, key, value, ent, where = sys.argv[1:6]
+rows = [json.loads(l) for l in open(path, encoding="utf-8")]
+for r in rows:
+    assert list(r)[:9] == ["source", "line", "format", "key", "value", "raw", "block_line",
+                           "entities", "block_entities"], list(r)
+hits = [r for r in rows if r["key"] == key and r["value"] == value]
+if not hits:
+    sys.exit("no entry %s = %s among %d" % (key, value, len(rows)))
+got = hits[0]["entities" if where == "own" else "block_entities"]
+if ent not in got:
+    sys.exit("%s = %s: %s not in %s" % (key, value, ent, got))
+PY
+}
+WS=fixtures/incidents/service-wont-start
+st context "$WS/"
+check "context: exit status 0 (got $RC)" status_is 0
+check "context: nothing on stderr" err_empty
+check "context: the playbook's mode line, with export.sh from its task" out_has \
+	'deploy-exporter.yml:8  [Deploy data exporter binary].ansible.builtin.copy.mode = "0644"  [| path:files/export.sh file:export.sh path:/opt/data-exporter/bin/export.sh'
+check "context: the unit's ExecStart" out_has \
+	'data-exporter.service:7  Service.ExecStart = /opt/data-exporter/bin/export.sh  [path:/opt/data-exporter/bin/export.sh file:export.sh | file:data-exporter.service unit:data-exporter.service]'
+check "context: logs and metrics are not listed" sh -c "! grep -q -e 'events.log' -e 'journal.log' -e '.prom' '$OUT'"
+check "context: plain text output" py plain "$OUT"
+st context --entity file:export.sh "$WS"
+check "context --entity file:export.sh: the mode line" out_has 'copy.mode = "0644"'
+check "context --entity file:export.sh: the ExecStart line" out_has 'Service.ExecStart ='
+check "context --entity file:export.sh: not the unit template task" \
+	sh -c "! grep -q 'template.dest' '$OUT'"
+st context -o json --entity unit:data-exporter.service "$WS"
+check "context -o json --entity unit:...: the template's dest names the unit" \
+	ctxpy "$OUT" "[Ensure systemd unit].ansible.builtin.template.dest" \
+	/etc/systemd/system/data-exporter.service unit:data-exporter.service own
+st context -o json fixtures/incidents/session-store-dying/
+check "context: session-store-dying, exit 0" status_is 0
+check "context: memory: 64Mi carries its workload" ctxpy "$OUT" \
+	"spec.containers[0].resources.limits.memory" 64Mi workload:session-cache block
+check "context: the helm values name the workload and the image" ctxpy "$OUT" \
+	"sessionCache.master.configuration" "maxmemory-policy noeviction" image:redis:7.2-alpine block
+st context -o json --entity resource:aws_route53_record.api_failover_secondary fixtures/incidents/dr-not-ready
+check "context: evaluate_target_health = false belongs to the record" ctxpy "$OUT" \
+	"aws_route53_record.api_failover_secondary.alias.evaluate_target_health" false \
+	resource:aws_route53_record.api_failover_secondary block
+check "context: the health check is not that record" sh -c "! grep -q 'aws_route53_health_check.dr_west.port' '$OUT'"
+st context -o json --entity configmap:analytics-config fixtures/incidents/job-succeeded-wrong
+check "context: the staging ConfigMap's DB_NAME" ctxpy "$OUT" data.DB_NAME warehouse_staging \
+	configmap:analytics-config block
+st context -o json --entity flag:enable_new_checkout fixtures/incidents/cluster-disagrees
+check "context: Terraform's stale flag value" ctxpy "$OUT" \
+	kubernetes_config_map.feature_flags.data.enable_new_checkout false flag:enable_new_checkout own
+check "context: the read replica's resourceVersion line is not about the flag" \
+	sh -c "! grep -q resourceVersion '$OUT'"
+# context files are no events: print leaves them out, stats lists them
+st print -o json fixtures/incidents/*/
+check "context: print, exit status 0" status_is 0
+check "context: print shows no line of a context file" python3 -c '
+import json, sys
+bad = [e for e in map(json.loads, open(sys.argv[1])) if e["source"].endswith((".yml", ".yaml", ".tf", ".service"))]
+sys.exit("context lines printed as events: %r" % bad[:2] if bad else 0)' "$OUT"
+st stats -o json fixtures/incidents/*/
+check "context: stats totals add up with context lines" py stats "$OUT"
+check "context: stats gives each context file its dialect, no events, its entries" python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+fmt = {s["source"].rsplit("/", 1)[-1]: s for s in d["sources"]}
+want = {"deploy-exporter.yml": "context:ansible", "data-exporter.service": "context:ini",
+        "failover.tf": "context:hcl", "values-prod.yaml": "context:yaml"}
+for name, f in want.items():
+    s = fmt[name]
+    if s["format"] != f or s["events"] != 0 or s["context"] == 0:
+        sys.exit("%s: %r" % (name, s))
+ctx = {c["source"].rsplit("/", 1)[-1]: c for c in d["context"]}
+if ctx["deploy-exporter.yml"]["entries"] != 12 or ctx["failover.tf"]["entries"] < 15:
+    sys.exit("entries: %r" % ctx)' "$OUT"
+st stats "$WS"
+check "context: stats text, the FORMAT column" out_has "context:ansible"
+check "context: stats text, the CONTEXT table" out_has "CONTEXT"
+# by content: a playbook on standard input, a Terraform file without extension
+"$BIN" context - <"$WS/deploy-exporter.yml" >"$OUT" 2>"$ERR"
+RC=$?
+sanitized "context - (playbook)"
+check "context -: a playbook on stdin, by its content" out_has '-:8  [Deploy data exporter binary].ansible.builtin.copy.mode = "0644"'
+cp fixtures/incidents/dr-not-ready/failover.tf "$T/failover"
+st context "$T/failover"
+check "context: HCL without an extension, by its content" out_has "alias.evaluate_target_health = false"
+# a log of "key: value" lines with times is a log, whatever its name
+printf '2024-12-10T06:00:04Z INFO db: analytics-db\n2024-12-10T06:00:05Z INFO table: orders\n2024-12-10T06:00:06Z INFO status: ok\n' >"$T/kv.yaml"
+st print -o json "$T/kv.yaml"
+check "context: a timed key: value log named .yaml prints its 3 events" py count "$OUT" 3
+st context "$T/kv.yaml"
+check "context: ... and is no context file (status 1)" status_is 1
+check "context: ... said on stderr" err_has "no context files among the sources"
+st formats --explain fixtures/incidents/dr-not-ready/failover.tf -n 3
+check "context: formats --explain says the file is context" out_has "context file (context:hcl)"
+st context --entity nonsense "$WS"
+check "context: --entity without TYPE:VALUE is a usage error" status_is 2
+st print --entity file:x "$WS"
+check "context: --entity goes with context only" status_is 2
+
+# ---- changes, symptoms and entities: the classify pass behind print -o json
+cd "$SRC" || exit 2
+# clpy FILE CHECK...: each CHECK is "TEXT|key.path=value|..." (the event
+# whose text holds TEXT has every key.path equal to the JSON value), or
+# "!TEXT|key" (that event has no such key), or "TEXT|entities>type:value"
+# (its entities hold type:value); the file's events must all carry
+# entities, and kind "change" exactly when they carry a change
+clpy() {
+	python3 - "$@" <<'PY'
+import json, sys
+TYPES = {"namespace", "workload", "pod", "container", "host", "service", "unit", "path",
+         "file", "configmap", "secret", "flag", "ip", "port", "database", "resource",
+         "package", "image"}
+evs = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]
+for e in evs:
+    if not isinstance(e.get("entities"), list):
+        sys.exit("no entities list: %r" % e["text"][:100])
+    for x in e["entities"]:
+        t, _, v = x.partition(":")
+        if t not in TYPES or not v:
+            sys.exit("bad entity %r in %r" % (x, e["text"][:100]))
+    if ("change" in e) != (e["kind"] == "change"):
+        sys.exit("kind %s, change %r: %r" % (e["kind"], e.get("change"), e["text"][:100]))
+    if "change" in e and list(e["change"]) != ["action", "object", "namespace", "host", "actor", "rule"]:
+        sys.exit("change keys %s" % list(e["change"]))
+    if "symptom" in e and list(e["symptom"]) != ["type", "detail", "rule"]:
+        sys.exit("symptom keys %s" % list(e["symptom"]))
+for chk in sys.argv[2:]:
+    neg = chk.startswith("!")
+    parts = chk.lstrip("!").split("|")
+    hits = [e for e in evs if parts[0] in e["text"]]
+    if not hits:
+        sys.exit("no event with %r" % parts[0])
+    e = hits[0]
+    for p in parts[1:]:
+        if neg:
+            if p in e:
+                sys.exit("%r has %s: %r" % (parts[0], p, e[p]))
+            continue
+        if p.startswith("entities>"):
+            if p[9:] not in e["entities"]:
+                sys.exit("%r: no entity %s in %s" % (parts[0], p[9:], e["entities"]))
+            continue
+        path, _, want = p.partition("=")
+        got = e
+        for k in path.split("."):
+            got = got.get(k, "<missing>") if isinstance(got, dict) else "<missing>"
+        if got != json.loads(want):
+            sys.exit("%r: %s is %r, want %s" % (parts[0], path, got, want))
+PY
+}
+st print -o json fixtures/incidents/*/
+check "classify: exit status 0 (got $RC)" status_is 0
+cp "$OUT" "$T/classified.json"
+CL=$T/classified.json
+check "classify: the ConfigMap replacement is a change with its entities" clpy "$CL" \
+	'ConfigMap analytics-config replaced|kind="change"|change.action="replace"|change.object="configmap/analytics-config"|change.namespace="analytics"|change.actor="k8s-deploy"|entities>configmap:analytics-config|entities>namespace:analytics'
+check "classify: the ansible task is a change on its host" clpy "$CL" \
+	'TASK [Deploy data exporter binary] changed|change.action="update"|change.object="task/Deploy data exporter binary"|change.host="prod-batch-01"|entities>host:prod-batch-01'
+check "classify: the etcd leader transfer is a change" clpy "$CL" \
+	'leadership transferred|change.action="leader-change"|change.object="member/3a57933972cb8131"|entities>resource:member/3a57933972cb8131'
+check "classify: the terraform create is a change with its resource" clpy "$CL" \
+	'replica_west: Creating...|change.action="create"|change.object="aws_db_instance.replica_west"|entities>resource:aws_db_instance.replica_west'
+check "classify: still creating is progress, not another change" clpy "$CL" \
+	'!Still creating... [45m elapsed]|change' 'Still creating... [45m elapsed]|kind="log"'
+check "classify: a container started is no change" clpy "$CL" '!Started container (image|change' \
+	'Started container (image|entities>workload:session-cache|entities>image:redis:7.2-alpine|entities>namespace:ecommerce'
+check "classify: OOMKilled with exit code 137" clpy "$CL" \
+	'Reason: OOMKilled, Exit Code: 137|symptom.type="oom-killed"|symptom.detail="exit code 137"|entities>pod:session-cache-7f4b8d9c65-xk2mv'
+check "classify: CrashLoopBackOff" clpy "$CL" \
+	'CrashLoopBackOff, Restart Count: 43|symptom.type="crash-loop"|symptom.detail="43 restarts"'
+check "classify: the refused query names its peer" clpy "$CL" \
+	'10.0.50.11:5432 refused|symptom.type="connection-refused"|symptom.detail="10.0.50.11:5432"|entities>ip:10.0.50.11|entities>port:5432'
+check "classify: the webapp's refused session store" clpy "$CL" \
+	'connect: connection refused" endpoint="/api/checkout"|symptom.detail="10.96.14.21:6379"'
+check "classify: exit status 126 means not executable" clpy "$CL" \
+	'status=126/n/a|symptom.type="exit-code"|symptom.detail="126: not executable"|entities>unit:data-exporter.service|entities>host:prod-batch-01'
+check "classify: stale reads after the leader change" clpy "$CL" \
+	'discarding stale reads|symptom.type="stale-reads"' '!discarding stale reads|change'
+check "classify: Redis' failed fork" clpy "$CL" \
+	"fork: Cannot allocate memory|symptom.type=\"fork-failed\"|symptom.detail=\"Cannot allocate memory\""
+check "classify: host, port and database of the rollup's connection" clpy "$CL" \
+	'Connected to PostgreSQL 15.4 at analytics-db:5432/warehouse|entities>host:analytics-db|entities>port:5432|entities>database:warehouse'
+check "classify: a health check's state is no database" sh -c "! grep -q 'database:connected' '$CL'"
+check "classify: the same events as before, with the same keys first" py jsonl "$CL" 100
+st print fixtures/incidents/job-succeeded-wrong
+check "classify: text output is unchanged (no notes in it)" sh -c "! grep -q -e 'configmap:' -e '\"change\"' '$OUT'"
+
+# rules of the user's own, in a format file
+CR=$T/classify
+mkdir -p "$CR"
+cat >"$CR/bot.format" <<'FMT'
+# the deploy bot announces releases; the queue worker complains when full
+[change deploy-bot]
+match   = shipit: (?<app>[\w-]+) (?<ver>v[\d.]+) -> (?<env>\w+) by (?<who>\w+)
+needle  = shipit:
+action  = deploy
+object  = {app}@{ver}
+namespace = {env}
+actor   = {who}
+sample  = 2024-03-01T10:00:00Z INFO shipit: checkout v2.4.1 -> prod by alice
+reject  = 2024-03-01T10:00:00Z INFO shipit: dry run
+
+[symptom queue-full]
+match   = queue (?<queue>\S+) is full
+needle  = is full
+level   = warn
+type    = queue-full
+detail  = {queue}
+sample  = WARN queue orders is full, dropping
+FMT
+printf '2024-03-01T10:00:00Z INFO shipit: checkout v2.4.1 -> prod by alice\n2024-03-01T10:00:01Z WARN queue orders is full, dropping\n2024-03-01T10:00:02Z INFO queue orders is full (drill)\n' >"$CR/bot.log"
+st print -o json --formats "$CR/bot.format" "$CR/bot.log"
+check "user rules: exit status 0" status_is 0
+check "user rules: a change" clpy "$OUT" \
+	'shipit: checkout|change.action="deploy"|change.object="checkout@v2.4.1"|change.namespace="prod"|change.actor="alice"|change.rule="deploy-bot"'
+check "user rules: a symptom" clpy "$OUT" 'dropping|symptom.type="queue-full"|symptom.detail="orders"'
+check "user rules: below the rule's level" clpy "$OUT" '!(drill)|symptom'
+mkdir -p "$CR/config/strata/formats"
+cp "$CR/bot.format" "$CR/config/strata/formats/"
+XDG_CONFIG_HOME=$CR/config "$BIN" print -o json "$CR/bot.log" >"$OUT" 2>"$ERR"
+RC=$?
+sanitized "print (rules from the formats directory)"
+check "user rules: read from the formats directory" clpy "$OUT" 'shipit: checkout|change.rule="deploy-bot"'
+cat >"$CR/bad.format" <<'FMT'
+[change oops]
+match = deploy (?<app>\w+)
+needle = deploy
+action = deploy
+object = {application}
+sample = deploy foo
+FMT
+st print --formats "$CR/bad.format" "$CR/bot.log"
+check "user rules: a mistake is a usage error" status_is 2
+check "user rules: the mistake, with its file and line" err_has \
+	"bad.format:2: rule oops: object: the pattern has no group named application"
+check "user rules: nothing printed" sh -c "[ ! -s '$OUT' ]"
+
+# a command's exit is a symptom too
+st print -o json "cmd:exit 127"
+check "classify: cmd: exit 127 is a symptom" clpy "$OUT" \
+	'status 127|symptom.type="exit-code"|symptom.detail="127: command not found"'
+
+# live: print -f classifies each event as it comes
+printf '2024-05-01T10:00:01Z INFO starting\n' >"$FW/changes.log"
+"$BIN" print -f -o json "$FW/changes.log" >"$FW/out" 2>"$FW/err" &
+FPID=$!
+check "classify -f: the replay first" wait_for 'starting"' "$FW/out"
+printf '2024-05-01T10:00:02Z INFO deployment.apps/checkout configured\n' >>"$FW/changes.log"
+check "classify -f: an appended change is a change" wait_for '"kind":"change"' "$FW/out"
+printf '2024-05-01T10:00:03Z ERROR dial tcp 10.0.0.9:443: i/o timeout\n' >>"$FW/changes.log"
+check "classify -f: an appended symptom" wait_for '"symptom":{"type":"timeout","detail":"10.0.0.9:443"' "$FW/out"
+stop_follow "classify"
+check "classify -f: the change's values" clpy "$FW/out" \
+	'checkout configured|change.action="update"|change.object="deployment/checkout"|entities>workload:checkout'
 
 echo "$PASS passed, $FAIL failed"
 [ "$FAIL" -eq 0 ]

@@ -8,6 +8,11 @@
  * continuation of the previous one. It never allocates per line: text is
  * copied once, into the store's arena.
  *
+ * A source whose first lines are configuration (YAML, HCL, INI, as
+ * st_context_detect decides from its name and those lines; never a live
+ * one) is a context file: its non-blank lines are indexed as context
+ * (counted in stats.context) and it has no events.
+ *
  * Ownership: the ingest borrows the store and the zone; the bytes passed
  * to st_ingest_feed stay the caller's.
  */
@@ -36,6 +41,7 @@ struct st_ingest_stats {
 	uint64_t continuation; /* lines joined to the record before them */
 	uint64_t truncated;    /* lines cut at ST_LINE_MAX or ST_TEXT_MAX */
 	uint64_t reprobes;     /* format switches after the first lock */
+	uint64_t context;      /* lines of a context file: indexed, not events */
 	st_time first, last;   /* earliest and latest event time */
 };
 
@@ -65,6 +71,10 @@ struct st_ingest {
 	 * from the complete lines at hand instead of waiting for 64 of them,
 	 * so a slow source's first lines print at once. */
 	bool live;
+	/* A context file (strata/context.h), decided at detection: its lines
+	 * go to the store's context index, not to events. Its number there,
+	 * or -1. */
+	int context;
 	struct st_ingest_stats stats;
 };
 

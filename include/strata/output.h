@@ -52,9 +52,11 @@ void st_display_names_free(char **names, size_t n);
 long st_print(struct st_run *r, const struct st_print_opts *o, FILE *out);
 
 /* One event as st_print writes it, added to b (names and width: the
- * display names and the width of their column, see st_print_width). */
+ * display names and the width of their column, see st_print_width;
+ * notes: the run's, see classify.h, or NULL). */
 void st_print_event(struct st_buf *b, const struct st_print_opts *o, const struct st_store *st,
-                    const struct st_event *ev, char **names, int width);
+                    const struct st_notes *notes, const struct st_event *ev, char **names,
+                    int width);
 int st_print_width(char **names, size_t n);
 
 /*

@@ -14,6 +14,8 @@
 #include "strata/stime.h"
 #include "strata/store.h"
 
+struct st_notes;
+
 struct st_run_hook {
 	void (*fn)(void *arg);
 	void *arg;
@@ -39,6 +41,10 @@ struct st_run {
 	void *pass_arg;
 	struct st_run_hook *hooks; /* st_run_at_stop */
 	size_t nhooks;
+
+	/* what events say beyond their text (classify.h): made by the front
+	 * ends that need it, freed with the run */
+	struct st_notes *notes;
 };
 
 /* tzname: --assume-tz, or NULL for UTC. Returns 0 or ST_ENOZONE. */

@@ -6,7 +6,9 @@
  * file requests), "-" for standard input (a pipe, a terminal, or a file
  * redirected in), and directories, which stand for the files inside them,
  * recursively, in name order (hidden files and README files skipped), and
- * http:// metric endpoints, scraped (source-http.c).
+ * http:// metric endpoints, scraped (source-http.c), and prometheus://
+ * queries (source-prom.c; a saved Prometheus API answer is read as a
+ * file, recognised by its first bytes).
  * "cmd:COMMAND" runs /bin/sh -c COMMAND and reads its stdout and its
  * stderr as two sources ("cmd:COMMAND" and "cmd:COMMAND (stderr)"); its
  * exit becomes an event (source-cmd.c).
@@ -88,6 +90,11 @@ size_t st_cmd_exit_text(int64_t status, int sig, st_time at, char *buf, size_t n
  */
 #define ST_INTERVAL_DEFAULT_MS 15000
 void st_sources_set_interval(struct st_sources *ss, uint64_t ms);
+
+/* prometheus://HOST:PORT/?query=EXPR sources (source-prom.c) query the
+ * window [since, until] (ST_TIME_NONE: the last hour, up to now), then
+ * under follow poll every step. */
+void st_sources_set_window(struct st_sources *ss, st_time since, st_time until);
 
 size_t st_sources_count(const struct st_sources *ss);
 void st_sources_info(const struct st_sources *ss, size_t i, struct st_source_info *out);

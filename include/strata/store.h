@@ -66,6 +66,10 @@ size_t st_store_extend(struct st_store *st, unsigned src, const char *text,
 void st_store_flag(struct st_store *st, unsigned src, unsigned flags);
 /* Add flags (ST_EV_*) to event seq. */
 void st_store_flag_seq(struct st_store *st, uint32_t seq, unsigned flags);
+/* Set event seq's kind (enum st_kind): a pass after ingest that finds a
+ * change in a log line (classify.h) marks it so. */
+void st_store_set_kind(struct st_store *st, uint32_t seq, enum st_kind kind);
+enum st_kind st_store_kind(const struct st_store *st, uint32_t seq);
 /* The newest event of source src (it may still grow continuation lines),
  * or UINT32_MAX when it has none. */
 uint32_t st_store_last(const struct st_store *st, unsigned src);
@@ -87,6 +91,14 @@ void st_store_get(const struct st_store *st, uint32_t seq, struct st_event *ev);
  * out-of-order events first. The array is valid until the next append.
  */
 const uint32_t *st_store_order(struct st_store *st, size_t *n);
+
+/*
+ * The index of the run's context files (strata/context.h): created on
+ * first use by the ingest of a context file, freed with the store.
+ * st_store_context_get returns NULL while there is none.
+ */
+struct st_context *st_store_context(struct st_store *st);
+const struct st_context *st_store_context_get(const struct st_store *st);
 
 /* What the store holds, in bytes (for stats and benchmarks). */
 struct st_store_mem {

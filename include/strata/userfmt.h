@@ -31,6 +31,36 @@
  * Names are lower-case letters, digits and '-', at most 32 bytes, and
  * must differ from every other format's.
  *
+ * The same files hold rules that recognise changes and symptoms
+ * (classify.h), one per section:
+ *
+ *   [change deploy-bot]
+ *   match   = shipit: (?<app>[\w-]+) (?<ver>v[\d.]+) -> (?<env>\w+) by (?<who>\w+)
+ *   needle  = shipit:
+ *   action  = deploy
+ *   object  = {app}@{ver}
+ *   actor   = {who}
+ *   sample  = 2024-03-01T10:00:00Z shipit: checkout v2.4.1 -> prod by alice
+ *
+ *   [symptom queue-full]
+ *   match   = queue (?<queue>\S+) is full
+ *   needle  = is full
+ *   type    = queue-full
+ *   detail  = {queue}
+ *   sample  = WARN queue orders is full, dropping
+ *
+ * Keys: match (required: a PCRE2 pattern searched anywhere in the event's
+ * text; "pattern" is read as match), needle ('|'-separated literals of 6
+ * bytes or more, one of which a line must hold, in any case; without one
+ * the pattern runs on every event), format (names, ','-separated: only
+ * events of these formats), field (match this field's value instead of
+ * the text), level (the event's level at least this), then the templates:
+ * action (required), object, namespace, host, actor for a change; type
+ * (required) and detail for a symptom; sample = LINE (one at least: the
+ * rule must recognise it) and reject = LINE (it must not). Rule names
+ * follow the format names' rules and must differ from every rule's,
+ * built-in or not. User rules are tried before the built-in ones.
+ *
  * Everything is checked when the file loads: a bad pattern, a pattern
  * without a ts group, a bad layout, an unknown level, a sample that does
  * not read (or reads to another time or level), a reject that reads, a
@@ -47,6 +77,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "strata/classify.h"
 #include "strata/format.h"
 #include "strata/util.h"
 
@@ -56,10 +87,10 @@ struct st_userfmts *st_userfmts_new(void);
 void st_userfmts_free(struct st_userfmts *set);
 
 /*
- * Load the formats of text (len bytes), named `path` in messages. Every
- * problem found is appended to err as "PATH:LINE: message\n". Returns the
- * number of formats added, or ST_EINVAL when anything was wrong (then none
- * of this text's formats is added).
+ * Load the formats and rules of text (len bytes), named `path` in
+ * messages. Every problem found is appended to err as "PATH:LINE:
+ * message\n". Returns the number of formats and rules added, or ST_EINVAL
+ * when anything was wrong (then none of this text's is added).
  */
 int st_userfmts_load_text(struct st_userfmts *set, const char *path, const char *text, size_t len,
 			  struct st_buf *err);
@@ -89,11 +120,15 @@ const char *st_userfmts_default_dir(char *buf, size_t cap);
 int st_userfmts_setup(struct st_userfmts *set, const char *const *files, size_t nfiles,
 		      struct st_buf *err);
 
-/* Add the set's formats to the registry (st_format_add), in load order. */
+/* Add the set's formats to the registry (st_format_add) and its rules to
+ * the classifier's (st_rules_add), in load order. */
 int st_userfmts_register(struct st_userfmts *set);
 
 size_t st_userfmts_count(const struct st_userfmts *set);
 const struct st_format *st_userfmts_get(const struct st_userfmts *set, size_t i);
+/* The set's rules ([change] and [symptom] sections). */
+size_t st_userfmts_nrules(const struct st_userfmts *set);
+const struct st_rule *st_userfmts_rule(const struct st_userfmts *set, size_t i);
 
 /* Is f a user format? Where was it defined ("FILE:LINE"), or NULL. */
 bool st_userfmt_is(const struct st_format *f);
