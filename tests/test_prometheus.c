@@ -441,7 +441,7 @@ name_cmp(const void *a, const void *b)
 static void
 corpus_file(const char *path, const char *name)
 {
-	size_t len;
+	size_t len = 0;
 	char *text = slurp(path, &len);
 	assert_non_null(text);
 	size_t nonblank = 0;
