@@ -23,11 +23,19 @@
  * provider prefix; "event.go:364" is a source line, not host:port. Values
  * that are states rather than names ("database=connected") are dropped.
  *
- * Cost: print -o json runs this on every event, so it is one pass over
- * at most the first SCAN_MAX bytes of the text, a one-pass summary of
- * each token's characters, and one hash lookup per token in a lexicon of
- * every word the rules above know (built on first use, then read-only;
- * the core runs on one thread). It never allocates.
+ * Cost: print -o json runs this on every event (a syslog line has some
+ * 20 tokens), so it is one pass over at most the first SCAN_MAX bytes of
+ * the text that splits it and ORs each token's byte classes together.
+ * Most tokens are words and numbers with no key and no word of context
+ * before them: they take a short way (quiet_token), where a table by
+ * first byte and length says whether a word may be a word of context
+ * before the lexicon is asked. The others go through token(), whose
+ * shape tests ask a lexicon of every word the rules above know, behind an
+ * 8 KiB bitmap of the words' shapes (another for the keys of fields and
+ * key=value) that turns most tokens away before any hashing. The lexicon,
+ * its bitmaps and the byte classes are built on first use, then read-only
+ * (the core runs on one thread). It never allocates. bench/json-print
+ * measures print -o json.
  */
 #include <stdbool.h>
 #include <string.h>
@@ -185,12 +193,18 @@ static const char *const k_others[] = {
 	"clusterrole", "clusterrolebinding", "networkpolicy", "poddisruptionbudget", "pdb",
 	"lease", "endpoints", "release", NULL};
 
+/* The classes of bytes the tokenizer tells apart, as bits: OR'ed over a
+ * token, they say at once which separators it holds (most hold none) and
+ * whether it is all digits and separators (C_OTHER: any other byte). */
+enum { C_DELIM = 1, C_SLASH = 2, C_COLON = 4, C_UNDER = 8, C_DOT = 16, C_OTHER = 32 };
+#define C_MARKS (C_SLASH | C_COLON | C_UNDER | C_DOT)
+
 #define LEX_SIZE 2048 /* a power of two, well above the words listed */
 #define LEX_WORD 31
 
 struct lexent {
-	uint8_t len;
-	char w[LEX_WORD];
+	uint8_t len;       /* 0: a free slot */
+	char w[LEX_WORD];  /* zero-padded: see lex_probe */
 	uint64_t bits;
 };
 
@@ -199,6 +213,13 @@ static struct lexent lexicon[LEX_SIZE];
  * hashed to 16 bits (an 8 KiB bitmap): most tokens are no word, and this
  * tells them without hashing them whole */
 static uint64_t lexicon_shape[(1u << 16) / 64];
+/* the same for the keys of fields alone (K_*): most keys are none, even
+ * when the lexicon knows the word ("pid", "time") */
+static uint64_t key_shape[(1u << 16) / 64];
+/* the words that say what the token after them is (W_*), by first byte
+ * (case folded) and length: most words a line has are none of them */
+static uint32_t context_first[256];
+static uint8_t byte_class[256]; /* C_* of every byte */
 static bool lexicon_ready;
 
 static inline uint32_t
@@ -236,7 +257,12 @@ lex_put(const char *w, uint64_t bits)
 	memcpy(lexicon[k].w, w, n);
 	lexicon[k].bits |= bits;
 	uint32_t key = shape_key(w, n);
-	lexicon_shape[key >> 6] |= UINT64_C(1) << (key & 63);
+	uint64_t bit = UINT64_C(1) << (key & 63);
+	lexicon_shape[key >> 6] |= bit;
+	if (bits >> KEY_SHIFT)
+		key_shape[key >> 6] |= bit;
+	if (bits & W_MASK)
+		context_first[(unsigned char)w[0]] |= UINT32_C(1) << n;
 }
 
 static void
@@ -273,32 +299,71 @@ lex_init(void)
 	lex_put_list(k_nss, L_KNS);
 	lex_put_list(k_containers, L_KCONTAINER);
 	lex_put_list(k_others, L_KOTHER);
+	for (int c = 0; c < 256; c++)
+		byte_class[c] = c >= '0' && c <= '9' ? 0 : C_OTHER;
+	for (const char *d = " \t\n\r\"'`,;()[]{}<>|=\\"; *d; d++)
+		byte_class[(unsigned char)*d] = C_DELIM;
+	byte_class['/'] = C_SLASH;
+	byte_class[':'] = C_COLON;
+	byte_class['_'] = C_UNDER;
+	byte_class['.'] = C_DOT;
 	lexicon_ready = true;
 }
 
-/* What the lexicon knows of s[0..n), in any ASCII case: 0 when nothing. */
+/* The hash probe behind lex(), for the few tokens the shape lets by: the
+ * word's length and its bytes, folded and zero-padded, are compared as one
+ * 32-byte block with an entry's len and w. */
 static uint64_t
-lex(const char *s, size_t n)
+lex_probe(const char *s, size_t n)
 {
-	if (n == 0 || n > LEX_WORD)
-		return 0;
-	if (!lexicon_ready)
-		lex_init();
-	uint32_t key = shape_key(s, n);
-	if (!(lexicon_shape[key >> 6] >> (key & 63) & 1))
-		return 0;
-	char low[LEX_WORD];
-	for (size_t i = 0; i < n; i++)
-		low[i] = lower(s[i]);
-	uint32_t k = lex_hash(low, n) & (LEX_SIZE - 1);
-	for (;;) {
+	char key[1 + LEX_WORD] = {0};
+	key[0] = (char)n;
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < n; i++) {
+		key[1 + i] = lower(s[i]);
+		h = (h ^ (unsigned char)key[1 + i]) * 16777619u;
+	}
+	for (uint32_t k = h & (LEX_SIZE - 1);; k = (k + 1) & (LEX_SIZE - 1)) {
 		const struct lexent *e = &lexicon[k];
 		if (e->len == 0)
 			return 0;
-		if (e->len == n && memcmp(e->w, low, n) == 0)
+		if (memcmp(e, key, sizeof(key)) == 0)
 			return e->bits;
-		k = (k + 1) & (LEX_SIZE - 1);
 	}
+}
+
+/* Is the shape of s[0..n) in a bitmap of shapes (lexicon_shape, key_shape)?
+ * Never a false "no", rarely a false "yes". lex_init must have run (the
+ * entry points see to it). */
+static inline bool
+shape_in(const uint64_t *shapes, const char *s, size_t n)
+{
+	if (n - 1 >= LEX_WORD) /* n is 0 or over LEX_WORD */
+		return false;
+	uint32_t key = shape_key(s, n);
+	return shapes[key >> 6] >> (key & 63) & 1;
+}
+
+/* Could the lexicon know s[0..n)? */
+static inline bool
+lex_maybe(const char *s, size_t n)
+{
+	return shape_in(lexicon_shape, s, n);
+}
+
+/* The same for the words of context (W_*). */
+static inline bool
+context_maybe(const char *s, size_t n)
+{
+	return n <= LEX_WORD && (context_first[(unsigned char)lower(s[0])] >> n & 1) &&
+	       lex_maybe(s, n);
+}
+
+/* What the lexicon knows of s[0..n), in any ASCII case: 0 when nothing. */
+static inline uint64_t
+lex(const char *s, size_t n)
+{
+	return lex_maybe(s, n) ? lex_probe(s, n) : 0;
 }
 
 static bool
@@ -310,10 +375,22 @@ is_a(const char *s, size_t n, int bit)
 static enum key_kind
 key_kind(const char *k, size_t n)
 {
-	return (enum key_kind)((lex(k, n) >> KEY_SHIFT) & 0xff);
+	if (!shape_in(key_shape, k, n))
+		return K_NONE;
+	return (enum key_kind)((lex_probe(k, n) >> KEY_SHIFT) & 0xff);
 }
 
 /* ---- small predicates */
+
+/* memchr for the short strings here: no call */
+static inline const char *
+find(const char *s, size_t n, char c)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] == c)
+			return s + i;
+	return NULL;
+}
 
 static bool
 is_alnum(char c)
@@ -486,6 +563,8 @@ bool
 st_entities_add_k8s(struct st_entities *es, const char *kind, size_t kn, const char *name,
                     size_t nn)
 {
+	if (!lexicon_ready)
+		lex_init();
 	const char *dot = memchr(kind, '.', kn);
 	size_t k = dot ? (size_t)(dot - kind) : kn;
 	if (nn == 0 || !is_alnum(name[0]))
@@ -628,7 +707,7 @@ port_ok(const char *s, size_t n)
 static bool
 looks_like_host(const char *s, size_t n, size_t portlen)
 {
-	if (memchr(s, '.', n) != NULL || memchr(s, '-', n) != NULL)
+	if (find(s, n, '.') != NULL || find(s, n, '-') != NULL)
 		return true;
 	for (size_t i = 0; i < n; i++)
 		if (s[i] >= 'A' && s[i] <= 'Z')
@@ -640,7 +719,7 @@ looks_like_host(const char *s, size_t n, size_t portlen)
 static bool
 host_port(struct st_entities *es, const char *s, size_t n, bool db_scheme)
 {
-	const char *colon = memchr(s, ':', n);
+	const char *colon = find(s, n, ':');
 	if (colon == NULL)
 		return false;
 	size_t hl = (size_t)(colon - s);
@@ -949,23 +1028,11 @@ from_fields(struct st_entities *es, const struct st_fields *fs, bool metric)
 
 /* ---- text */
 
+/* What the scan remembers of a token it passed. */
 struct tok {
-	const char *s;
-	size_t n;
-	char before, after; /* the delimiters around it ('\0': none) */
-	bool colon;         /* it ended in ':' (trimmed from n) */
-	uint32_t word;      /* W_* */
-};
-
-/* The classes of bytes the tokenizer tells apart as it goes. */
-enum { C_WORD, C_DELIM, C_SLASH, C_COLON, C_UNDER, C_DOT };
-
-static const uint8_t byte_class[256] = {
-	[' '] = C_DELIM, ['\t'] = C_DELIM, ['\n'] = C_DELIM, ['\r'] = C_DELIM, ['"'] = C_DELIM,
-	['\''] = C_DELIM, ['`'] = C_DELIM, [','] = C_DELIM, [';'] = C_DELIM, ['('] = C_DELIM,
-	[')'] = C_DELIM, ['['] = C_DELIM, [']'] = C_DELIM, ['{'] = C_DELIM, ['}'] = C_DELIM,
-	['<'] = C_DELIM, ['>'] = C_DELIM, ['|'] = C_DELIM, ['='] = C_DELIM, ['\\'] = C_DELIM,
-	['/'] = C_SLASH, [':'] = C_COLON, ['_'] = C_UNDER, ['.'] = C_DOT,
+	uint32_t word; /* W_* */
+	char first;    /* its first byte (a Kind is capitalised) */
+	bool colon;    /* it ended in ':' (trimmed) */
 };
 
 /* Where the separators that decide a token's shape first are. */
@@ -976,8 +1043,9 @@ struct marks {
 struct scan {
 	struct st_entities *es;
 	struct tok prev[2];  /* prev[0]: the token before this one */
-	const char *key;     /* this token is the value of key (k=v, "k":v) */
-	size_t keyn;
+	enum key_kind key;   /* this token is the value of a key of this
+	                      * kind (k=v, "k":v); a key strata does not know
+	                      * is as good as none */
 	bool packages;       /* "Packages that will be upgraded:" until the line ends */
 	bool metric;         /* a metric sample's: see metric_key */
 };
@@ -1010,7 +1078,7 @@ by_context(struct scan *sc, const char *s, size_t n, char before, uint64_t lx)
 	/* After a Kind as Kubernetes writes it ("ConfigMap x", "Pod x"), any
 	 * name; after the word in prose ("the job however"), only a name
 	 * that looks like one: with '-', '.' or a digit, or quoted. */
-	bool kind_case = sc->prev[0].s[0] >= 'A' && sc->prev[0].s[0] <= 'Z';
+	bool kind_case = sc->prev[0].first >= 'A' && sc->prev[0].first <= 'Z';
 	bool named = is_k8s_name(s, n) && has_alpha(s, n) &&
 	             (kind_case || before == '"' || before == '\'' || has_digit(s, n) ||
 	              memchr(s, '-', n) != NULL || memchr(s, '.', n) != NULL);
@@ -1148,7 +1216,7 @@ by_shape(struct scan *sc, const char *s, size_t n, const struct marks *m)
 }
 
 static void
-token(struct scan *sc, const char *s, size_t n, char before, char after, struct marks *m)
+token(struct scan *sc, const char *s, size_t n, char before, struct marks *m)
 {
 	/* trailing punctuation of prose; a leading ':' of "key": value */
 	bool colon = n > 0 && s[n - 1] == ':';
@@ -1163,7 +1231,7 @@ token(struct scan *sc, const char *s, size_t n, char before, char after, struct 
 	/* marks the trimming cut off */
 	const char *end = s + n;
 	if (m->colon != NULL && (m->colon < s || m->colon >= end))
-		m->colon = m->colon < s ? memchr(s, ':', n) : NULL;
+		m->colon = m->colon < s ? find(s, n, ':') : NULL;
 	if (m->slash != NULL && m->slash >= end)
 		m->slash = NULL;
 	if (m->under != NULL && m->under >= end)
@@ -1182,13 +1250,12 @@ token(struct scan *sc, const char *s, size_t n, char before, char after, struct 
 			add(sc->es, ST_ENT_PACKAGE, s, n);
 		goto shift;
 	}
-	if (sc->key != NULL) {
-		enum key_kind kk = key_kind(sc->key, sc->keyn);
+	if (sc->key != K_NONE) {
+		enum key_kind kk = sc->key;
 		if (!(sc->metric && metric_key(kk)))
 			keyed(sc->es, kk, s, n, false);
-		sc->key = NULL;
-		if (kk != K_NONE)
-			goto shift;
+		sc->key = K_NONE;
+		goto shift;
 	}
 	if (!by_context(sc, s, n, before, lx))
 		by_shape(sc, s, n, m);
@@ -1197,7 +1264,74 @@ shift:;
 	if ((w & W_UPGRADED) && prev_is(sc, 0, W_BE))
 		sc->packages = true;
 	sc->prev[1] = sc->prev[0];
-	sc->prev[0] = (struct tok){s, n, before, after, colon, w};
+	sc->prev[0] = (struct tok){w, s[0], colon};
+}
+
+/* Where the marks of s[0..n) first are (classes: what the token holds). */
+static void
+find_marks(const char *s, size_t n, unsigned classes, struct marks *m)
+{
+	*m = (struct marks){0};
+	classes &= C_MARKS;
+	for (size_t i = 0; i < n && classes != 0; i++) {
+		unsigned k = byte_class[(unsigned char)s[i]] & classes;
+		if (k == 0)
+			continue;
+		classes &= ~k; /* the first of each kind */
+		if (k == C_SLASH)
+			m->slash = s + i;
+		else if (k == C_COLON)
+			m->colon = s + i;
+		else if (k == C_UNDER)
+			m->under = s + i;
+		else
+			m->dot = s + i;
+	}
+}
+
+/*
+ * In a quiet state (no key before, no word of context before, no list of
+ * packages), the tokens most lines are made of: plain words and numbers.
+ * Returns true when it did for s[0..n) what token() would, false when
+ * token() must look. A plain word is only ever a word of context or a
+ * pod's name; digits with '.' and ':' ("00:00:04", "0.25", ":") only an
+ * IPv4 address. Not moving the context on for a token token() would trim
+ * to nothing is the same in a quiet state.
+ */
+static inline bool
+quiet_token(struct scan *sc, const char *s, size_t n, unsigned classes)
+{
+	if (!(classes & C_MARKS)) {
+		while (n > 0 && (s[n - 1] == '!' || s[n - 1] == '?'))
+			n--;
+		if (n == 0)
+			return true;
+		if (n >= 14 && s[n - 6] == '-')
+			return false;
+		uint32_t w = 0;
+		if (context_maybe(s, n))
+			w = (uint32_t)(lex_probe(s, n) & W_MASK);
+		sc->prev[1] = sc->prev[0];
+		sc->prev[0] = (struct tok){w, s[0], false};
+		return true;
+	}
+	if (classes & (C_OTHER | C_SLASH | C_UNDER))
+		return false;
+	if (classes & C_DOT) {
+		/* digits, '.' and ':' ("0.25", "10.0.0.1:80."): an IPv4 address
+		 * is the only thing such a token can name */
+		while (n > 0 && (s[n - 1] == '.' || s[n - 1] == ':'))
+			n--;
+		while (n > 0 && s[0] == ':') {
+			s++;
+			n--;
+		}
+		if (n > 0 && s[0] >= '0' && s[0] <= '9' && ipv4_len(s, n) > 0)
+			return false;
+	}
+	sc->prev[1] = sc->prev[0];
+	sc->prev[0] = (struct tok){0, s[0], false};
+	return true;
 }
 
 static void
@@ -1210,7 +1344,8 @@ from_text(struct st_entities *es, const char *text, size_t len, bool metric)
 	char before = '\0';
 	while (i < len) {
 		char c = text[i];
-		if (byte_class[(unsigned char)c] == C_DELIM) {
+		unsigned k = byte_class[(unsigned char)c];
+		if (k & C_DELIM) {
 			if (c == '\n')
 				sc.packages = false;
 			before = c;
@@ -1218,20 +1353,13 @@ from_text(struct st_entities *es, const char *text, size_t len, bool metric)
 			continue;
 		}
 		size_t a = i;
-		struct marks m = {0};
-		for (; i < len; i++) {
-			uint8_t k = byte_class[(unsigned char)text[i]];
-			if (k == C_WORD)
-				continue;
-			if (k == C_DELIM)
+		unsigned classes = 0;
+		do {
+			classes |= k;
+			if (++i == len)
 				break;
-			const char **mark = k == C_SLASH   ? &m.slash
-			                    : k == C_COLON ? &m.colon
-			                    : k == C_UNDER ? &m.under
-			                                   : &m.dot;
-			if (*mark == NULL)
-				*mark = text + i;
-		}
+			k = byte_class[(unsigned char)text[i]];
+		} while (!(k & C_DELIM));
 		char after = i < len ? text[i] : '\0';
 		const char *s = text + a;
 		size_t n = i - a;
@@ -1239,7 +1367,7 @@ from_text(struct st_entities *es, const char *text, size_t len, bool metric)
 		 * (a key has a key's characters: not an URL before '=' or a
 		 * quoted image before ':') */
 		bool is_key = false;
-		if (m.slash == NULL && m.colon == NULL && n <= 64) {
+		if (!(classes & (C_SLASH | C_COLON)) && n <= 64) {
 			if (after == '=' && before != '=') {
 				is_key = true;
 			} else if (after == '"' && before == '"') {
@@ -1250,12 +1378,16 @@ from_text(struct st_entities *es, const char *text, size_t len, bool metric)
 			}
 		}
 		if (is_key) {
-			sc.key = s;
-			sc.keyn = n;
+			sc.key = key_kind(s, n);
 			sc.prev[1] = sc.prev[0];
-			sc.prev[0] = (struct tok){s, n, before, after, false, 0};
+			sc.prev[0] = (struct tok){0, s[0], false};
+		} else if (sc.key == K_NONE && !sc.packages && sc.prev[0].word == 0 &&
+		           quiet_token(&sc, s, n, classes)) {
+			/* taken care of */
 		} else {
-			token(&sc, s, n, before, after, &m);
+			struct marks m;
+			find_marks(s, n, classes, &m);
+			token(&sc, s, n, before, &m);
 		}
 		before = after;
 	}
@@ -1264,6 +1396,8 @@ from_text(struct st_entities *es, const char *text, size_t len, bool metric)
 void
 st_entities_extract(const struct st_event *ev, const struct st_fields *fs, struct st_entities *out)
 {
+	if (!lexicon_ready)
+		lex_init();
 	if (fs != NULL)
 		from_fields(out, fs, ev->kind == ST_KIND_METRIC);
 	from_text(out, ev->text, ev->len, ev->kind == ST_KIND_METRIC);

@@ -1,9 +1,9 @@
 /*
- * http.h: the part of HTTP/1.1 that strata's http:// sources speak
- * (private to the core): parsing an http:// URL, writing a GET request,
- * and reading a response incrementally.
+ * http.h: the part of HTTP/1.1 that strata's http:// and prometheus://
+ * sources speak (private to the core): parsing an http:// URL, writing a
+ * GET request, and reading a response incrementally.
  *
- * No sockets here: source-http.c moves the bytes on libuv. The response
+ * No sockets here: http-client.c moves the bytes on libuv. The response
  * reader takes bytes in pieces of any size (a piece may end anywhere, in
  * the middle of "\r\n" or of a chunk size) and collects the body, decoded
  * from chunked transfer encoding if need be, up to a limit the caller

@@ -29,10 +29,10 @@
  *    HTTP status, Prometheus' own error, a malformed answer, none within
  *    30 s) is an error event in the timeline and, like http:// scrapes
  *    (source-http.c, whose pattern this follows: one GET per query on a
- *    fresh connection, two timers, the same lifetime rules), fails the
- *    source without -f, and is said once per kind under -f, where at the
- *    end a source any of whose queries failed is failed too ("2 of 40
- *    queries failed"): its series have holes.
+ *    fresh connection through http-client.c, the same lifetime rules),
+ *    fails the source without -f, and is said once per kind under -f,
+ *    where at the end a source any of whose queries failed is failed too
+ *    ("2 of 40 queries failed"): its series have holes.
  *
  *    Series without __name__ (rate(...), sum by (...)) are named after
  *    the query (st_promapi_name: "rate(x[5m])" -> rate_x_5m); in a saved
@@ -48,7 +48,7 @@
 #include <strings.h>
 #include <time.h>
 
-#include "http.h"
+#include "http-client.h"
 #include "promapi.h"
 #include "source-int.h"
 
@@ -433,11 +433,9 @@ src_prom_check(const char *url, const char **why)
 
 /* ---- prometheus:// sources: one query at a time */
 
-enum phase { PH_IDLE, PH_RESOLVE, PH_CONNECT, PH_EXCHANGE, PH_CLOSING };
-
 struct src_prom {
 	struct st_source *s;
-	struct st_http_url url; /* host and port; path made per query */
+	struct st_http_client client; /* url: host and port; path made per query */
 	char *base;
 	char *query_enc;        /* the query, percent-encoded */
 	char *extra;            /* other parameters, encoded */
@@ -447,27 +445,14 @@ struct src_prom {
 	int64_t from_ms, to_ms; /* this query's range */
 	int64_t next_ms;        /* where the next poll starts; -1: first query */
 	struct st_promapi_seen *seen;
-	uv_getaddrinfo_t gai;
-	struct addrinfo *ai, *ai_next;
-	uv_tcp_t tcp;
-	uv_connect_t conn;
-	uv_write_t wr;
-	uv_timer_t timeout, tick;
-	struct st_buf req;
-	struct st_http_resp resp;
-	enum phase phase;
-	bool resolving, tcp_open, tcp_closing, stopping, ended, warned;
-	int handles;
+	bool warned;
 	uint64_t started;
 	st_time at;
-	int err;
-	const char *why;
 	char what[600]; /* this query's failure in words, or "" */
 	char said[600]; /* the failure said last, or "" */
 	unsigned failed_in_row;
 	unsigned queries, failures; /* in all, for the end (follow) */
 	char last_failure[600];
-	char rbuf[64 << 10];
 };
 
 static st_time
@@ -478,168 +463,17 @@ wall_now(void)
 	return (st_time)ts.tv_sec * ST_USEC + ts.tv_nsec / 1000;
 }
 
-static void on_tcp_closed(uv_handle_t *hd);
-static void deliver(struct src_prom *h);
-
-static void
-finish(struct src_prom *h, int err, const char *why)
-{
-	if (h->phase == PH_IDLE || h->phase == PH_CLOSING)
-		return;
-	h->phase = PH_CLOSING;
-	h->err = err;
-	h->why = why;
-	uv_timer_stop(&h->timeout);
-	if (h->tcp_closing)
-		return;
-	if (h->tcp_open) {
-		uv_close((uv_handle_t *)&h->tcp, on_tcp_closed);
-		return;
-	}
-	if (h->resolving) {
-		uv_cancel((uv_req_t *)&h->gai);
-		return;
-	}
-	deliver(h);
-}
-
-static void
-on_alloc(uv_handle_t *hd, size_t hint, uv_buf_t *b)
-{
-	(void)hint;
-	struct src_prom *h = st_container_of(hd, struct src_prom, tcp);
-	*b = uv_buf_init(h->rbuf, sizeof(h->rbuf));
-}
-
-static void
-on_read(uv_stream_t *st, ssize_t nread, const uv_buf_t *b)
-{
-	struct src_prom *h = st_container_of(st, struct src_prom, tcp);
-	if (h->phase != PH_EXCHANGE || nread == 0)
-		return;
-	int rc;
-	if (nread == UV_EOF)
-		rc = st_http_resp_eof(&h->resp);
-	else if (nread < 0) {
-		finish(h, (int)nread, NULL);
-		return;
-	} else
-		rc = st_http_resp_feed(&h->resp, b->base, (size_t)nread);
-	if (rc == 1)
-		finish(h, 0, NULL);
-	else if (rc < 0)
-		finish(h, rc, h->resp.why);
-}
-
-static void
-on_written(uv_write_t *req, int status)
-{
-	/* a failed write only matters when no answer comes */
-	(void)req;
-	(void)status;
-}
-
 /* The request's path: BASE api/v1/query_range?query=..&start=..&end=..&step=.. */
 static void
 make_path(struct src_prom *h, uint64_t step)
 {
-	snprintf(h->url.path, sizeof(h->url.path),
+	snprintf(h->client.url.path, sizeof(h->client.url.path),
 	         "%sapi/v1/query_range?query=%s"
 	         "&start=%lld.%03lld&end=%lld.%03lld&step=%llu.%03llu%s",
 	         h->base, h->query_enc, (long long)(h->from_ms / 1000),
 	         (long long)(h->from_ms % 1000), (long long)(h->to_ms / 1000),
 	         (long long)(h->to_ms % 1000), (unsigned long long)(step / 1000),
 	         (unsigned long long)(step % 1000), h->extra);
-}
-
-static void connect_next(struct src_prom *h);
-
-static void
-on_connect(uv_connect_t *req, int status)
-{
-	struct src_prom *h = st_container_of(req, struct src_prom, conn);
-	if (h->phase != PH_CONNECT)
-		return;
-	if (status < 0) {
-		h->err = status;
-		if (h->ai_next != NULL) {
-			h->tcp_closing = true;
-			uv_close((uv_handle_t *)&h->tcp, on_tcp_closed);
-			return;
-		}
-		finish(h, status, NULL);
-		return;
-	}
-	h->phase = PH_EXCHANGE;
-	h->req.len = 0;
-	st_http_request(&h->url, &h->req);
-	uv_buf_t b = uv_buf_init(h->req.p, (unsigned)h->req.len);
-	int rc = uv_write(&h->wr, (uv_stream_t *)&h->tcp, &b, 1, on_written);
-	if (rc == 0)
-		rc = uv_read_start((uv_stream_t *)&h->tcp, on_alloc, on_read);
-	if (rc < 0)
-		finish(h, rc, NULL);
-}
-
-static void
-connect_next(struct src_prom *h)
-{
-	const struct addrinfo *a = h->ai_next;
-	h->ai_next = a->ai_next;
-	int rc = uv_tcp_init(h->s->set->loop, &h->tcp);
-	if (rc < 0) {
-		finish(h, rc, NULL);
-		return;
-	}
-	h->tcp_open = true;
-	rc = uv_tcp_connect(&h->conn, &h->tcp, a->ai_addr, on_connect);
-	if (rc < 0) {
-		h->err = rc;
-		if (h->ai_next != NULL) {
-			h->tcp_closing = true;
-			uv_close((uv_handle_t *)&h->tcp, on_tcp_closed);
-		} else
-			finish(h, rc, NULL);
-	}
-}
-
-static void
-on_tcp_closed(uv_handle_t *hd)
-{
-	struct src_prom *h = st_container_of(hd, struct src_prom, tcp);
-	h->tcp_open = false;
-	h->tcp_closing = false;
-	if (h->phase == PH_CONNECT)
-		connect_next(h);
-	else
-		deliver(h);
-}
-
-static void
-on_resolved(uv_getaddrinfo_t *req, int status, struct addrinfo *res)
-{
-	struct src_prom *h = st_container_of(req, struct src_prom, gai);
-	h->resolving = false;
-	if (h->phase == PH_CLOSING) {
-		uv_freeaddrinfo(res);
-		deliver(h);
-		return;
-	}
-	if (status < 0 || res == NULL) {
-		uv_freeaddrinfo(res);
-		finish(h, status < 0 ? status : UV_EAI_NONAME, "cannot resolve the host");
-		return;
-	}
-	h->ai = h->ai_next = res;
-	h->phase = PH_CONNECT;
-	connect_next(h);
-}
-
-static void
-on_timeout(uv_timer_t *t)
-{
-	struct src_prom *h = st_container_of(t, struct src_prom, timeout);
-	finish(h, UV_ETIMEDOUT, NULL);
 }
 
 static int64_t
@@ -684,23 +518,11 @@ query(struct src_prom *h)
 	}
 	make_path(h, (uint64_t)qstep);
 	h->started = uv_now(ss->loop);
-	h->err = 0;
-	h->why = NULL;
-	st_http_resp_init(&h->resp, ST_PROMAPI_DOC_MAX);
-	h->phase = PH_RESOLVE;
-	uv_timer_start(&h->timeout, on_timeout, QUERY_TIMEOUT_MS, 0);
-	struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM};
-	int rc = uv_getaddrinfo(ss->loop, &h->gai, on_resolved, h->url.host, h->url.port, &hints);
-	if (rc < 0) {
-		finish(h, rc, "cannot resolve the host");
-		return true;
-	}
-	h->resolving = true;
+	st_http_client_get(&h->client, QUERY_TIMEOUT_MS, ST_PROMAPI_DOC_MAX); /* deliver follows */
 	return true;
 }
 
-static void end_source(struct src_prom *h);
-static void on_tick(uv_timer_t *t);
+static void on_tick(struct st_http_client *c);
 
 /* The next poll, a step after this one started. */
 static void
@@ -708,13 +530,13 @@ schedule(struct src_prom *h)
 {
 	struct st_sources *ss = h->s->set;
 	uint64_t now = uv_now(ss->loop), next = h->started + h->step_ms;
-	uv_timer_start(&h->tick, on_tick, next > now ? next - now : 0, 0);
+	st_http_client_after(&h->client, next > now ? next - now : 0, on_tick);
 }
 
 static void
-on_tick(uv_timer_t *t)
+on_tick(struct st_http_client *c)
 {
-	struct src_prom *h = st_container_of(t, struct src_prom, tick);
+	struct src_prom *h = st_container_of(c, struct src_prom, client);
 	if (!query(h)) {
 		h->started = uv_now(h->s->set->loop);
 		schedule(h);
@@ -727,40 +549,41 @@ static void
 take_answer(struct src_prom *h)
 {
 	struct st_source *s = h->s;
+	const struct st_http_client *c = &h->client;
 	h->what[0] = '\0';
-	if (h->err == UV_ETIMEDOUT) {
+	if (c->err == UV_ETIMEDOUT) {
 		snprintf(h->what, sizeof(h->what), "no answer within %d s",
 		         QUERY_TIMEOUT_MS / 1000);
 		return;
 	}
-	if (h->err == ST_ETOOBIG && h->why != NULL && strstr(h->why, "limit") != NULL) {
+	if (c->err == ST_ETOOBIG && c->why != NULL && strstr(c->why, "limit") != NULL) {
 		snprintf(h->what, sizeof(h->what),
-		         "%s (%u MiB): ask a shorter range or a coarser step", h->why,
+		         "%s (%u MiB): ask a shorter range or a coarser step", c->why,
 		         ST_PROMAPI_DOC_MAX >> 20);
 		return;
 	}
-	if (h->err < 0) {
-		if (h->why != NULL && h->err <= ST_EINVAL)
-			snprintf(h->what, sizeof(h->what), "%s", h->why);
-		else if (h->why != NULL)
-			snprintf(h->what, sizeof(h->what), "%s: %s", h->why, st_strerror(h->err));
+	if (c->err < 0) {
+		if (c->why != NULL && c->err <= ST_EINVAL)
+			snprintf(h->what, sizeof(h->what), "%s", c->why);
+		else if (c->why != NULL)
+			snprintf(h->what, sizeof(h->what), "%s: %s", c->why, st_strerror(c->err));
 		else
-			snprintf(h->what, sizeof(h->what), "%s", st_strerror(h->err));
+			snprintf(h->what, sizeof(h->what), "%s", st_strerror(c->err));
 		return;
 	}
 	struct st_promapi_opts o = {
 	        .unnamed = h->name, .seen = h->seen, .emit = feed_lines, .arg = &s->ig};
 	struct st_promapi_res r;
-	const struct st_buf *body = &h->resp.body;
-	if (h->resp.status != 200) {
+	const struct st_buf *body = &c->resp.body;
+	if (c->resp.status != 200) {
 		/* Prometheus says why in an error answer (400, 422, 503) */
 		o.emit = NULL;
 		if (st_promapi_convert(body->p, body->len, &o, &r) < 0 && r.api_error)
 			snprintf(h->what, sizeof(h->what), "%s (HTTP status %d)", r.msg,
-			         h->resp.status);
+			         c->resp.status);
 		else
-			snprintf(h->what, sizeof(h->what), "HTTP status %d%s%s", h->resp.status,
-			         h->resp.reason[0] ? " " : "", h->resp.reason);
+			snprintf(h->what, sizeof(h->what), "HTTP status %d%s%s", c->resp.status,
+			         c->resp.reason[0] ? " " : "", c->resp.reason);
 		return;
 	}
 	s->ig.in_record = false;
@@ -795,16 +618,17 @@ failure_event(struct src_prom *h)
 	s->ig.in_record = false;
 }
 
+static void on_closed(struct st_http_client *c);
+
+/* A query is over (http-client.c's done). */
 static void
-deliver(struct src_prom *h)
+deliver(struct st_http_client *c)
 {
+	struct src_prom *h = st_container_of(c, struct src_prom, client);
 	struct st_source *s = h->s;
 	struct st_sources *ss = s->set;
-	uv_freeaddrinfo(h->ai);
-	h->ai = h->ai_next = NULL;
-	h->phase = PH_IDLE;
 	h->at = wall_now();
-	if (h->stopping && h->err != 0) {
+	if (c->stopped && c->err != 0) {
 		h->what[0] = '\0'; /* stopped in the middle of a query: nothing to say */
 	} else {
 		take_answer(h);
@@ -833,29 +657,26 @@ deliver(struct src_prom *h)
 			snprintf(h->said, sizeof(h->said), "%s", h->what);
 		}
 	}
-	st_http_resp_free(&h->resp);
-	memset(&h->resp.body, 0, sizeof(h->resp.body));
+	st_http_client_reset(c);
 	if (ss->follow && s->state == SRC_ACTIVE) {
 		/* the first query is the replay: the next source may start */
 		s->state = SRC_FOLLOWING;
 		ss->active--;
 		st_sources_start(ss);
 	}
-	if (ss->follow && !h->stopping && !ss->stopping) {
+	if (ss->follow && !c->stopped && !ss->stopping) {
 		schedule(h);
 		return;
 	}
-	end_source(h);
+	st_http_client_close(c, on_closed); /* the source ends */
 }
 
+/* The client's timers are closed: the source ends. */
 static void
-on_timer_closed(uv_handle_t *hd)
+on_closed(struct st_http_client *c)
 {
-	struct src_prom *h = hd->data;
-	if (--h->handles > 0)
-		return;
+	struct src_prom *h = st_container_of(c, struct src_prom, client);
 	struct st_source *s = h->s;
-	st_buf_free(&h->req);
 	if (s->error != NULL && !s->set->follow) {
 		char *msg = s->error;
 		s->error = NULL;
@@ -876,16 +697,6 @@ on_timer_closed(uv_handle_t *hd)
 	}
 }
 
-static void
-end_source(struct src_prom *h)
-{
-	if (h->ended)
-		return;
-	h->ended = true;
-	uv_close((uv_handle_t *)&h->timeout, on_timer_closed);
-	uv_close((uv_handle_t *)&h->tick, on_timer_closed);
-}
-
 void
 src_prom_start(struct st_source *s)
 {
@@ -893,8 +704,9 @@ src_prom_start(struct st_source *s)
 	s->prom = h;
 	h->s = s;
 	struct prom_url u;
+	struct st_http_url url;
 	const char *why = NULL;
-	if (prom_url_parse(s->path, &u, &why) < 0 || st_http_url_parse(u.http, &h->url, &why) < 0) {
+	if (prom_url_parse(s->path, &u, &why) < 0 || st_http_url_parse(u.http, &url, &why) < 0) {
 		prom_url_free(&u);
 		src_fail_msg(s, why); /* checked when added: not reached */
 		return;
@@ -918,10 +730,8 @@ src_prom_start(struct st_source *s)
 	h->seen = st_promapi_seen_new();
 	st_ingest_init(&s->ig, s->set->store, (unsigned)s->id, s->set->tz, wall_now());
 	lock_prometheus(&s->ig);
-	uv_timer_init(s->set->loop, &h->timeout);
-	uv_timer_init(s->set->loop, &h->tick);
-	h->timeout.data = h->tick.data = h;
-	h->handles = 2;
+	st_http_client_init(&h->client, s->set->loop, deliver);
+	h->client.url = url;
 	query(h);
 }
 
@@ -929,11 +739,8 @@ void
 src_prom_stop(struct st_source *s)
 {
 	struct src_prom *h = s->prom;
-	if (h == NULL || h->stopping || h->ended)
-		return;
-	h->stopping = true;
-	end_source(h);
-	finish(h, UV_ECANCELED, NULL);
+	if (h != NULL)
+		st_http_client_stop(&h->client, on_closed);
 }
 
 void
@@ -942,9 +749,7 @@ src_prom_free(struct st_source *s)
 	struct src_prom *h = s->prom;
 	if (h == NULL)
 		return;
-	st_buf_free(&h->req);
-	st_http_resp_free(&h->resp);
-	uv_freeaddrinfo(h->ai);
+	st_http_client_free(&h->client);
 	st_promapi_seen_free(h->seen);
 	free(h->base);
 	free(h->query_enc);

@@ -1,17 +1,27 @@
 /*
- * test_http.c: the HTTP/1.1 pieces of http:// sources (src/http.c): URLs,
- * the request, and the response reader: status lines, headers,
- * Content-Length, chunked bodies with extensions and trailers, bodies
- * ended by the close, interim 1xx responses, truncated and malformed
- * input, and the size limits.
+ * test_http.c: the HTTP/1.1 pieces of http:// and prometheus:// sources.
  *
- * Every response is fed whole and then again in pieces of 1, 2, 3, 7 and
- * 64 bytes (each piece an exact-size heap copy, so ASan sees any read past
- * it): a piece boundary may fall anywhere, inside "\r\n" or a chunk size,
- * and the result must not depend on it.
+ * src/http.c: URLs, the request, and the response reader: status lines,
+ * headers, Content-Length, chunked bodies with extensions and trailers,
+ * bodies ended by the close, interim 1xx responses, truncated and
+ * malformed input, and the size limits. Every response is fed whole and
+ * then again in pieces of 1, 2, 3, 7 and 64 bytes (each piece an
+ * exact-size heap copy, so ASan sees any read past it): a piece boundary
+ * may fall anywhere, inside "\r\n" or a chunk size, and the result must
+ * not depend on it.
+ *
+ * src/http-client.c: GETs on a libuv loop against a server on the same
+ * loop (127.0.0.1, a free port): a whole response, one ended by the
+ * close, a refused connection, no answer before the deadline, a body over
+ * the limit, a response cut short, a stop in the middle, a GET started
+ * from done(). done() must come exactly once per GET, and the loop must
+ * close cleanly after (no handle of the client left open).
  */
 #include <string.h>
 
+#include <uv.h>
+
+#include "http-client.h"
 #include "http.h"
 #include "strata/util.h"
 #include "testutil.h"
@@ -325,6 +335,367 @@ test_request(void **state)
 	st_buf_free(&b);
 }
 
+
+/* ---- the client, against a server on the same loop */
+
+struct srv {
+	uv_loop_t *loop;
+	uv_tcp_t tcp;         /* listening on 127.0.0.1 */
+	int port;
+	const char *answer;   /* written once a request's blank line came
+	                       * (then the connection is closed); NULL: never */
+	int conns;            /* connections taken */
+	int open;             /* ... not closed yet */
+	struct st_buf req;    /* the last request */
+};
+
+struct conn {
+	uv_tcp_t tcp;
+	uv_write_t wr;
+	struct srv *srv;
+	struct st_buf got;
+	bool answered, closing;
+};
+
+static void
+srv_alloc(uv_handle_t *h, size_t hint, uv_buf_t *b)
+{
+	(void)h;
+	(void)hint;
+	static char buf[4096];
+	*b = uv_buf_init(buf, sizeof(buf));
+}
+
+static void
+conn_closed(uv_handle_t *h)
+{
+	struct conn *k = st_container_of(h, struct conn, tcp);
+	k->srv->open--;
+	st_buf_free(&k->got);
+	free(k);
+}
+
+static void
+conn_close(struct conn *k)
+{
+	if (!k->closing) {
+		k->closing = true;
+		uv_close((uv_handle_t *)&k->tcp, conn_closed);
+	}
+}
+
+static void
+conn_written(uv_write_t *w, int status)
+{
+	(void)status;
+	conn_close(st_container_of(w, struct conn, wr));
+}
+
+static void
+conn_read(uv_stream_t *st, ssize_t n, const uv_buf_t *b)
+{
+	struct conn *k = st_container_of(st, struct conn, tcp);
+	if (n < 0) {
+		conn_close(k);
+		return;
+	}
+	st_buf_add(&k->got, b->base, (size_t)n);
+	if (k->answered || k->got.len < 4 || memcmp(k->got.p + k->got.len - 4, "\r\n\r\n", 4) != 0)
+		return;
+	k->answered = true;
+	k->srv->req.len = 0;
+	st_buf_add(&k->srv->req, k->got.p, k->got.len);
+	st_buf_addc(&k->srv->req, '\0');
+	if (k->srv->answer == NULL)
+		return; /* keep it open, say nothing */
+	uv_buf_t a = uv_buf_init((char *)k->srv->answer, (unsigned)strlen(k->srv->answer));
+	assert_int_equal(uv_write(&k->wr, st, &a, 1, conn_written), 0);
+}
+
+static void
+srv_conn(uv_stream_t *l, int status)
+{
+	struct srv *sv = st_container_of(l, struct srv, tcp);
+	assert_int_equal(status, 0);
+	struct conn *k = st_xcalloc(1, sizeof(*k));
+	k->srv = sv;
+	uv_tcp_init(sv->loop, &k->tcp);
+	assert_int_equal(uv_accept(l, (uv_stream_t *)&k->tcp), 0);
+	sv->conns++;
+	sv->open++;
+	uv_read_start((uv_stream_t *)&k->tcp, srv_alloc, conn_read);
+}
+
+static void
+srv_start(struct srv *sv, uv_loop_t *loop, const char *answer)
+{
+	memset(sv, 0, sizeof(*sv));
+	sv->loop = loop;
+	sv->answer = answer;
+	struct sockaddr_in a;
+	uv_ip4_addr("127.0.0.1", 0, &a);
+	uv_tcp_init(loop, &sv->tcp);
+	assert_int_equal(uv_tcp_bind(&sv->tcp, (const struct sockaddr *)&a, 0), 0);
+	assert_int_equal(uv_listen((uv_stream_t *)&sv->tcp, 8, srv_conn), 0);
+	struct sockaddr_in got;
+	int len = sizeof(got);
+	uv_tcp_getsockname(&sv->tcp, (struct sockaddr *)&got, &len);
+	sv->port = ntohs(got.sin_port);
+}
+
+static void
+srv_stop(struct srv *sv)
+{
+	if (!uv_is_closing((uv_handle_t *)&sv->tcp))
+		uv_close((uv_handle_t *)&sv->tcp, NULL);
+}
+
+/* A client and what happened to it. */
+struct get {
+	struct st_http_client c;
+	uv_loop_t *loop;
+	struct srv *srv;
+	int done, closed, again; /* calls of done(), closed(); GETs left to start from done() */
+	int tcp_seen;
+	int err[4];
+	int status[4];
+	char body[4][64];
+	const char *why[4];
+};
+
+static void
+get_closed(struct st_http_client *c)
+{
+	struct get *g = st_container_of(c, struct get, c);
+	g->closed++;
+}
+
+/* uv_walk: is this the client's TCP handle? (Handles leave the loop's
+ * list once closed, just before their close callback.) */
+static void
+find_tcp(uv_handle_t *h, void *arg)
+{
+	struct get *g = arg;
+	if (h == (uv_handle_t *)&g->c.tcp)
+		g->tcp_seen++;
+}
+
+static void
+get_done(struct st_http_client *c)
+{
+	struct get *g = st_container_of(c, struct get, c);
+	assert_true(g->done < 4);
+	/* the connection is closed, all the way, before done() */
+	uv_walk(g->loop, find_tcp, g);
+	assert_int_equal(g->tcp_seen, 0);
+	g->err[g->done] = c->err;
+	g->why[g->done] = c->why;
+	g->status[g->done] = c->resp.status;
+	snprintf(g->body[g->done], sizeof(g->body[0]), "%.*s", (int)c->resp.body.len,
+	         c->resp.body.p ? c->resp.body.p : "");
+	g->done++;
+	st_http_client_reset(c);
+	if (g->again > 0) {
+		g->again--;
+		st_http_client_get(c, 2000, 0);
+		return;
+	}
+	if (g->srv != NULL)
+		srv_stop(g->srv);
+	st_http_client_close(c, get_closed);
+}
+
+/* A client of GET http://127.0.0.1:port/metrics?x=1 (not started). */
+static struct get *
+new_get(uv_loop_t *loop, struct srv *sv, int port)
+{
+	struct get *g = tu_keep(st_xcalloc(1, sizeof(*g)), free);
+	g->loop = loop;
+	g->srv = sv;
+	st_http_client_init(&g->c, loop, get_done);
+	char url[64];
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/metrics?x=1", port);
+	const char *why;
+	assert_int_equal(st_http_url_parse(url, &g->c.url, &why), 0);
+	return g;
+}
+
+/* One GET, the loop run until all is closed. */
+static struct get *
+run_get(uv_loop_t *loop, struct srv *sv, int port, uint64_t timeout_ms, size_t max_body)
+{
+	struct get *g = new_get(loop, sv, port);
+	st_http_client_get(&g->c, timeout_ms, max_body);
+	uv_run(loop, UV_RUN_DEFAULT);
+	assert_int_equal(g->done, 1);
+	return g;
+}
+
+/* The client closed, the server's connections too, nothing left open. */
+static void
+end_get(uv_loop_t *loop, struct get *g, struct srv *sv)
+{
+	assert_int_equal(g->closed, 1);
+	st_http_client_free(&g->c);
+	if (sv != NULL) {
+		assert_int_equal(sv->open, 0);
+		st_buf_free(&sv->req);
+	}
+	assert_int_equal(uv_loop_close(loop), 0);
+	tu_release(g);
+}
+
+static void
+test_client_ok(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *answer, *body;
+		int status;
+	} ok[] = {
+		{"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello", "hello", 200},
+		/* a 404 is a whole response too: what it means is the caller's */
+		{"HTTP/1.1 404 Not Found\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nnope\r\n0\r\n\r\n",
+		 "nope", 404},
+		/* neither length nor chunks: the close ends the body */
+		{"HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nup 1\n", "up 1\n", 200},
+	};
+	for (size_t i = 0; i < ST_ARRAY_LEN(ok); i++) {
+		uv_loop_t loop;
+		uv_loop_init(&loop);
+		struct srv sv;
+		srv_start(&sv, &loop, ok[i].answer);
+		struct get *g = run_get(&loop, &sv, sv.port, 2000, 0);
+		assert_int_equal(g->err[0], 0);
+		assert_null(g->why[0]);
+		assert_int_equal(g->status[0], ok[i].status);
+		assert_string_equal(g->body[0], ok[i].body);
+		assert_int_equal(sv.conns, 1);
+		assert_non_null(strstr(sv.req.p, "GET /metrics?x=1 HTTP/1.1\r\n"));
+		char host[64];
+		snprintf(host, sizeof(host), "\r\nHost: 127.0.0.1:%d\r\n", sv.port);
+		assert_non_null(strstr(sv.req.p, host));
+		end_get(&loop, g, &sv);
+	}
+}
+
+static void
+test_client_bad_answer(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *answer;
+		size_t max_body;
+		int err;
+		const char *why;
+	} bad[] = {
+		{"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc", 0, ST_ETRUNC, "Content-Length"},
+		{"SSH-2.0-OpenSSH_9.2\r\n", 0, ST_EINVAL, "not an HTTP response"},
+		{"HTTP/1.1 200 OK\r\nContent-Length: 11\r\n\r\nhello world", 10, ST_ETOOBIG, "limit"},
+		{"HTTP/1.1 200 OK\r\n\r\nhello world", 10, ST_ETOOBIG, "limit"},
+	};
+	for (size_t i = 0; i < ST_ARRAY_LEN(bad); i++) {
+		uv_loop_t loop;
+		uv_loop_init(&loop);
+		struct srv sv;
+		srv_start(&sv, &loop, bad[i].answer);
+		struct get *g = run_get(&loop, &sv, sv.port, 2000, bad[i].max_body);
+		assert_int_equal(g->err[0], bad[i].err);
+		assert_non_null(g->why[0]);
+		assert_non_null(strstr(g->why[0], bad[i].why));
+		end_get(&loop, g, &sv);
+	}
+}
+
+static void
+test_client_refused(void **state)
+{
+	(void)state;
+	uv_loop_t loop;
+	uv_loop_init(&loop);
+	/* a port just free: listen on it, then close it */
+	struct srv sv;
+	srv_start(&sv, &loop, NULL);
+	int port = sv.port;
+	srv_stop(&sv);
+	uv_run(&loop, UV_RUN_DEFAULT);
+	struct get *g = run_get(&loop, NULL, port, 2000, 0);
+	assert_int_equal(g->err[0], UV_ECONNREFUSED);
+	assert_null(g->why[0]);
+	end_get(&loop, g, NULL);
+}
+
+static void
+test_client_timeout(void **state)
+{
+	(void)state;
+	uv_loop_t loop;
+	uv_loop_init(&loop);
+	struct srv sv;
+	srv_start(&sv, &loop, NULL); /* reads the request, never answers */
+	uint64_t t0 = uv_hrtime();
+	struct get *g = run_get(&loop, &sv, sv.port, 100, 0);
+	uint64_t ms = (uv_hrtime() - t0) / 1000000;
+	assert_int_equal(g->err[0], UV_ETIMEDOUT);
+	assert_true(ms >= 90 && ms < 1500);
+	assert_int_equal(sv.conns, 1);
+	assert_non_null(strstr(sv.req.p, "GET /metrics?x=1 HTTP/1.1\r\n"));
+	end_get(&loop, g, &sv);
+}
+
+/* st_http_client_after's callback: stop in the middle of the GET */
+static void
+stop_now(struct st_http_client *c)
+{
+	struct get *g = st_container_of(c, struct get, c);
+	srv_stop(g->srv);
+	g->srv = NULL;
+	st_http_client_stop(c, get_closed);
+	st_http_client_stop(c, get_closed); /* twice: the second does nothing */
+	st_http_client_close(c, get_closed); /* nor does a close after it */
+}
+
+static void
+test_client_stop(void **state)
+{
+	(void)state;
+	uv_loop_t loop;
+	uv_loop_init(&loop);
+	struct srv sv;
+	srv_start(&sv, &loop, NULL);
+	struct get *g = new_get(&loop, &sv, sv.port);
+	st_http_client_get(&g->c, 5000, 0);
+	st_http_client_after(&g->c, 50, stop_now);
+	uint64_t t0 = uv_hrtime();
+	uv_run(&loop, UV_RUN_DEFAULT);
+	assert_true((uv_hrtime() - t0) / 1000000 < 2000); /* not the deadline */
+	assert_int_equal(g->done, 1);
+	assert_int_equal(g->err[0], UV_ECANCELED);
+	assert_true(g->c.stopped);
+	end_get(&loop, g, &sv);
+}
+
+static void
+test_client_again(void **state)
+{
+	(void)state;
+	uv_loop_t loop;
+	uv_loop_init(&loop);
+	struct srv sv;
+	srv_start(&sv, &loop, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi");
+	struct get *g = new_get(&loop, &sv, sv.port);
+	g->again = 2; /* done() starts two more GETs */
+	st_http_client_get(&g->c, 2000, 0);
+	uv_run(&loop, UV_RUN_DEFAULT);
+	assert_int_equal(g->done, 3);
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(g->err[i], 0);
+		assert_string_equal(g->body[i], "hi");
+	}
+	assert_int_equal(sv.conns, 3); /* a fresh connection each */
+	end_get(&loop, g, &sv);
+}
+
 int
 main(void)
 {
@@ -338,6 +709,12 @@ main(void)
 		cmocka_unit_test_teardown(test_limits, tu_teardown),
 		cmocka_unit_test_teardown(test_url, tu_teardown),
 		cmocka_unit_test_teardown(test_request, tu_teardown),
+		cmocka_unit_test_teardown(test_client_ok, tu_teardown),
+		cmocka_unit_test_teardown(test_client_bad_answer, tu_teardown),
+		cmocka_unit_test_teardown(test_client_refused, tu_teardown),
+		cmocka_unit_test_teardown(test_client_timeout, tu_teardown),
+		cmocka_unit_test_teardown(test_client_stop, tu_teardown),
+		cmocka_unit_test_teardown(test_client_again, tu_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
