@@ -14,7 +14,8 @@
  * Levels from level, lvl, severity, log.level (then @l, loglevel,
  * log_level, levelname): words, or bunyan/pino numbers (10 trace ... 60
  * fatal); Docker's json-file lines have none, so theirs is the first level
- * word of "log". The object is scanned, not built.
+ * word of "log"; a Kubernetes event's "type":"Warning" is warn. The
+ * object is scanned, not built.
  */
 #include <string.h>
 
@@ -37,6 +38,12 @@ parse(const struct st_timectx *tc, const char *s, size_t n, struct st_draft *d)
 	size_t vl;
 	bool str;
 	const char *v = st_json_top_first(s, n, time_keys, &vl, &str);
+	if (v == NULL) {
+		/* a Kubernetes object: when it was created */
+		const char *m = st_json_top_value(s, n, "metadata", &vl, &str);
+		if (m != NULL && !str && m[0] == '{')
+			v = st_json_top_value(m, vl, "creationTimestamp", &vl, &str);
+	}
 	if (v == NULL || st_parse_time_value(tc, v, vl, &d->ts) < 0)
 		return ST_ENOMATCH;
 	d->level = ST_LVL_NONE;
@@ -57,6 +64,10 @@ parse(const struct st_timectx *tc, const char *s, size_t n, struct st_draft *d)
 	/* Docker's json-file log: {"log":"E0101 ...\n","stream":"stderr",...} */
 	if (d->level == ST_LVL_NONE && (v = st_json_top_value(s, n, "log", &vl, &str)) != NULL && str)
 		d->level = (uint8_t)st_level_scan(v, vl);
+	/* a Kubernetes event: "type" is Normal or Warning */
+	if (d->level == ST_LVL_NONE && (v = st_json_top_value(s, n, "type", &vl, &str)) != NULL &&
+	    str && vl == 7 && memcmp(v, "Warning", 7) == 0)
+		d->level = ST_LVL_WARN;
 	d->body = 0;
 	d->kind = ST_KIND_LOG;
 	return 0;
@@ -75,12 +86,14 @@ static const char *const samples[] = {
 	"{\"time\":1727746803123,\"level\":30,\"msg\":\"pino, epoch milliseconds\"}",
 	"{\"nested\":{\"time\":\"not this one\"},\"timestamp\":\"2024-06-01 12:00:00.5+02:00\"}",
 	"{\"ts\":1727746803.25,\"lvl\":\"ERR\",\"msg\":\"epoch seconds with fraction\"}",
+	"{\"kind\":\"Pod\",\"metadata\":{\"creationTimestamp\":\"2024-09-12T14:30:01Z\",\"name\":\"web-0\"}}",
 	NULL,
 };
 
 static const char *const rejects[] = {
 	"{\"msg\":\"no time\"}",
 	"{\"nested\":{\"time\":\"2024-01-01T00:00:00Z\"}}",
+	"{\"spec\":{\"metadata\":{\"creationTimestamp\":\"2024-01-01T00:00:00Z\"}}}",
 	"[\"2024-01-01T00:00:00Z\"]",
 	"{\"time\":\"soon\"}",
 	"{\"time\":42}",
@@ -89,7 +102,7 @@ static const char *const rejects[] = {
 
 const struct st_format st_format_json = {
 	.name = "json",
-	.title = "JSON lines with a time, ts, timestamp or @timestamp field",
+	.title = "JSON lines or pretty-printed JSON with a time, ts, timestamp or @timestamp field",
 	.parse = parse,
 	.fields = fields,
 	.samples = samples,

@@ -29,9 +29,9 @@ extern const struct st_format st_format_android, st_format_bgl, st_format_thunde
  * #Date line and other "date time" logs keep their zone */
 extern const struct st_format st_format_journald, st_format_journal_export, st_format_otel,
 	st_format_haproxy, st_format_rfc5424, st_format_cri, st_format_kubectl_prefix,
-	st_format_compose, st_format_ansible, st_format_postgres, st_format_mysql,
-	st_format_terraform, st_format_access, st_format_nginx_error, st_format_strace,
-	st_format_tai64n, st_format_w3c, st_format_zeek, st_format_prometheus;
+	st_format_compose, st_format_ansible, st_format_apt_history, st_format_postgres,
+	st_format_mysql, st_format_terraform, st_format_access, st_format_nginx_error,
+	st_format_strace, st_format_tai64n, st_format_w3c, st_format_zeek, st_format_prometheus;
 
 const struct st_format *const st_formats[] = {
 	&st_format_bracket,
@@ -49,6 +49,7 @@ const struct st_format *const st_formats[] = {
 	&st_format_kubectl_prefix,
 	&st_format_compose,
 	&st_format_ansible,
+	&st_format_apt_history,
 	&st_format_postgres,
 	&st_format_mysql,
 	&st_format_terraform,

@@ -24,9 +24,32 @@
  * dropped tail of a block cut at ST_LINE_MAX is skipped naively, up to
  * the next "\n\n". Reprobing and the alternative format never switch a
  * source into block mode: only detection does.
+ *
+ * JSON documents: a source whose first bytes open pretty-printed JSON
+ * (json_sniff: '[' then '{', or a '{' whose value goes on past its first
+ * line, or a List on one line) is framed by values with jsonscan.c, not
+ * by lines. Between top-level values, '{' opens a record, or a List
+ * ("items" first, or after only apiVersion, kind and metadata: kubectl
+ * get -o json) whose items are the records; '[' opens an array of
+ * records; another line is read as a line. Only the value being framed
+ * is held, never the document: a 2 GB List goes item by item. A value is
+ * framed by a cursor over the bytes at hand from its first byte; one the
+ * bytes end in is framed again from its start with the next bytes (a few
+ * KiB per Kubernetes event: framing twice is cheaper than keeping a
+ * parser's state across reads). Its text, without the whitespace between
+ * tokens (jq -c's layout), is parsed by the locked format (json, or
+ * whichever reads it: journalctl -o json-pretty is journald's) and stored
+ * as one event at the line of its first byte; the lines it spans after
+ * that count as continuation lines, the document's wrapping as blank
+ * ones. A value over ST_LINE_MAX is cut and the rest of it skipped
+ * byte by byte (strings and nesting only); one the source ends inside is
+ * kept cut; text that is not JSON ends the framing: the rest is read as
+ * lines. Each of these is said on standard error.
  */
+#include <stdio.h>
 #include <string.h>
 
+#include "jsonscan.h"
 #include "strata/context.h"
 #include "strata/format.h"
 #include "strata/ingest.h"
@@ -208,12 +231,26 @@ one_line(struct st_ingest *ig, const char *line, size_t n, bool truncated)
 }
 
 #define PROBE_LINE_MAX (16u << 10) /* longer lines are not used to detect */
+
+enum { SNIFF_NO, SNIFF_YES, SNIFF_MORE };
 #define LEARN_LINES 4096           /* lines searched for a first UTC offset */
+
+static int json_sniff(const char *data, size_t len, bool eof);
+static void json_begin(struct st_ingest *ig);
 
 /* Decide the format from the first lines of data; false: need more. */
 static bool
 probe(struct st_ingest *ig, const char *data, size_t len, bool eof)
 {
+	switch (json_sniff(data, len, eof)) {
+	case SNIFF_MORE:
+		return false;
+	case SNIFF_YES:
+		json_begin(ig); /* JSON documents: framed by values */
+		return true;
+	default:
+		break;
+	}
 	const char *lines[ST_PROBE_LINES] = {0};
 	size_t lens[ST_PROBE_LINES] = {0};
 	size_t n = 0, pos = 0;
@@ -273,6 +310,427 @@ probe(struct st_ingest *ig, const char *data, size_t len, bool eof)
 	 * at the next data rather than reading the source as untimed. */
 	ig->probed = ig->format >= 0 || n >= ST_PROBE_LINES || eof;
 	return true;
+}
+
+/* ---- JSON documents */
+
+/*
+ * Where the framer is, between values:
+ *   J_TOP    between top-level values;
+ *   J_ARRAY  in a top-level array, between its elements;
+ *   J_ITEMS  in a List's "items", between its elements;
+ *   J_TAIL   after the items: the rest of the List (kind, metadata) is
+ *            skipped up to its '}'.
+ */
+enum jstate { J_TOP, J_ARRAY, J_ITEMS, J_TAIL };
+
+#define J_BAD SIZE_MAX /* a framing step found text that is not JSON */
+
+/* The compact text of the value being stored: at most ST_LINE_MAX bytes
+ * of input make at most as many. The ingest runs on the loop's thread
+ * only, so one buffer serves every source. */
+static char jtext[ST_LINE_MAX];
+
+static bool
+js_space(char c)
+{
+	return c == ' ' || c == '\n' || c == '\r' || c == '\t';
+}
+
+/*
+ * At the members of an object just opened: true when "items" holding an
+ * array comes first, or after only apiVersion, kind and metadata (a
+ * Kubernetes List, or {"items":[...]}), the cursor then before the array.
+ * A record that merely has items (after its time, say) is no List.
+ */
+static bool
+list_items(struct st_js *j)
+{
+	struct st_js_span key;
+	while (st_js_member(j, &key)) {
+		if (st_js_eq(&key, "items"))
+			return st_js_peek(j) == ST_JS_ARRAY;
+		if (!st_js_eq(&key, "apiVersion") && !st_js_eq(&key, "kind") &&
+		    !st_js_eq(&key, "metadata"))
+			return false;
+		if (!st_js_skip(j))
+			return false;
+	}
+	return false;
+}
+
+/*
+ * Do the first bytes of a source open a JSON document to frame by
+ * values? '[' then '{' (or ']'); '{' opening a List; '{' whose value goes
+ * on past its first line (and is JSON as far as that line goes). A first
+ * line that holds a whole object is a JSON line: the line formats read it.
+ */
+static int
+json_sniff(const char *data, size_t len, bool eof)
+{
+	size_t i = 0;
+	if (len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0) /* a UTF-8 BOM */
+		i = 3;
+	while (i < len && js_space(data[i]))
+		i++;
+	if (i == len)
+		return SNIFF_NO; /* nothing yet: the probe waits, or there is nothing */
+	if (data[i] == '[') {
+		size_t k = i + 1;
+		while (k < len && js_space(data[k]))
+			k++;
+		if (k == len)
+			return eof || len > ST_LINE_MAX ? SNIFF_NO : SNIFF_MORE;
+		return data[k] == '{' || data[k] == ']' ? SNIFF_YES : SNIFF_NO;
+	}
+	if (data[i] != '{')
+		return SNIFF_NO;
+	const char *nl = memchr(data + i, '\n', len - i);
+	size_t end = nl ? (size_t)(nl - data) : len;
+	struct st_js j;
+	st_js_init(&j, data + i, end - i);
+	if (st_js_object(&j) && list_items(&j))
+		return SNIFF_YES;
+	st_js_init(&j, data + i, end - i);
+	if (st_js_skip(&j) || !st_js_ended(&j))
+		return SNIFF_NO; /* a whole object on its line, or not JSON */
+	if (nl != NULL)
+		return SNIFF_YES;
+	return eof || len - i > ST_LINE_MAX ? SNIFF_NO : SNIFF_MORE;
+}
+
+static void
+json_begin(struct st_ingest *ig)
+{
+	memset(&ig->js, 0, sizeof(ig->js));
+	ig->js.on = true;
+	ig->js.state = J_TOP;
+	ig->format = st_format_find("json");
+	ig->fmt = ig->format >= 0 ? st_format_get((size_t)ig->format) : NULL;
+	ig->alt = -1;
+	ig->block = false;
+	ig->anchor = ST_TIME_NONE;
+	ig->probed = true;
+}
+
+/* The current line ends (its '\n' is taken): count it once, as an
+ * event's first line, a line of a value (continuation) or neither
+ * (blank: the document's wrapping). */
+static void
+json_line_end(struct st_ingest *ig)
+{
+	struct st_ingest_json *js = &ig->js;
+	ig->lineno++;
+	ig->stats.lines++;
+	if (!js->line_event) {
+		if (js->line_value)
+			ig->stats.continuation++;
+		else
+			ig->stats.blank++;
+	}
+	js->line_event = js->line_value = js->line_open = false;
+}
+
+/* Take s[0..n), part of a value or not, counting its lines. In doc mode
+ * ig->lineno counts the lines taken whole: the current one is the next. */
+static void
+json_take(struct st_ingest *ig, const char *s, size_t n, bool value)
+{
+	const char *p = s, *end = s + n, *nl;
+	while ((nl = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+		if (nl > p) {
+			ig->js.line_open = true;
+			ig->js.line_value |= value;
+		}
+		json_line_end(ig);
+		p = nl + 1;
+	}
+	if (p < end) {
+		ig->js.line_open = true;
+		ig->js.line_value |= value;
+	}
+}
+
+/* The value s[0..n) as one event on the current line (cut: the start of
+ * a longer one). */
+static void
+json_event(struct st_ingest *ig, const char *s, size_t n, bool cut)
+{
+	size_t len = st_js_compact(s, n, jtext);
+	struct st_draft d;
+	bool parsed = ig->fmt != NULL && st_format_parse(ig->fmt, &ig->tc, jtext, len, &d) == 0;
+	if (!parsed)
+		parsed = reprobe(ig, jtext, len, &d); /* journald's, otel's, a user format's */
+	if (!parsed) {
+		d.ts = ig->arrival; /* ST_TIME_NONE but for a command's output */
+		d.level = ST_LVL_NONE;
+		d.kind = ST_KIND_LOG;
+		d.body = 0;
+	}
+	st_store_append(ig->store, ig->src, ig->lineno + 1, &d,
+	                ig->format < 0 ? 0xff : (unsigned)ig->format, cut ? ST_EV_TRUNCATED : 0,
+	                jtext, len);
+	ig->stats.events++;
+	count_time(&ig->stats, d.ts);
+	if (cut)
+		ig->stats.truncated++;
+	ig->js.line_event = true;
+	ig->in_record = false;
+	ig->blanks = 0;
+}
+
+/*
+ * Say something about the JSON at data[at] on standard error, naming the
+ * line (and the column when the line's start is at hand); data[pos] is on
+ * the current line.
+ */
+static void
+json_say(const struct st_ingest *ig, const char *data, size_t pos, size_t at, const char *what)
+{
+	size_t line = (size_t)ig->lineno + 1, col = 0;
+	if (!ig->js.line_open)
+		col = at - pos + 1;
+	for (const char *q = data + pos; (q = memchr(q, '\n', (size_t)(data + at - q))) != NULL;
+	     q++) {
+		line++;
+		col = (size_t)(data + at - q);
+	}
+	const char *name = st_store_source_name(ig->store, ig->src);
+	if (col > 0)
+		fprintf(stderr, "strata: %s: line %zu, column %zu: %s\n", name, line, col, what);
+	else
+		fprintf(stderr, "strata: %s: line %zu: %s\n", name, line, what);
+}
+
+static const char *
+json_what(char c)
+{
+	return c == '{' ? "object" : c == '[' ? "array" : c == '"' ? "string" : "value";
+}
+
+/*
+ * Drop the rest of a value cut at ST_LINE_MAX (js.skip), or of a List
+ * after its items (J_TAIL), following strings and nesting byte by byte
+ * (what is dropped is not checked). Returns the bytes taken; stops after
+ * the byte that closes it.
+ */
+static size_t
+json_skip(struct st_ingest *ig, const char *s, size_t n)
+{
+	struct st_ingest_json *js = &ig->js;
+	size_t i = 0;
+	bool done = false;
+	while (i < n && !done) {
+		char c = s[i++];
+		if (js->str) {
+			if (js->esc)
+				js->esc = false;
+			else if (c == '\\')
+				js->esc = true;
+			else if (c == '"') {
+				js->str = false;
+				done = js->depth == 0;
+			}
+		} else if (c == '"') {
+			js->str = true;
+		} else if (c == '{' || c == '[') {
+			js->depth++;
+		} else if ((c == '}' || c == ']') && js->depth > 0) {
+			done = --js->depth == 0;
+		}
+	}
+	json_take(ig, s, i, js->skip);
+	if (done) {
+		if (js->skip)
+			js->skip = false;
+		else
+			js->state = J_TOP;
+	}
+	return i;
+}
+
+/*
+ * The value at data[s], after wrapping data[pos..s) (whitespace, a ','),
+ * which cursor j read whole up to j->p (ok) or failed on. Stores it as an
+ * event, or cuts it, or waits for more. Returns the bytes taken from pos:
+ * 0 to wait, J_BAD when the text is not JSON (nothing taken).
+ */
+static size_t
+json_value(struct st_ingest *ig, const char *data, size_t len, size_t pos, size_t s,
+           const struct st_js *j, bool ok, bool eof)
+{
+	char msg[160];
+	size_t e = ok ? (size_t)(j->p - data) : len;
+	if (!ok && !st_js_ended(j)) {
+		snprintf(msg, sizeof(msg), "malformed JSON: %s; the rest is read as lines",
+		         j->why);
+		json_say(ig, data, pos, (size_t)(j->at - data), msg);
+		return J_BAD;
+	}
+	if (!ok && !eof && len - pos <= ST_LINE_MAX)
+		return 0; /* the value goes on in the next bytes */
+	if (!ok && !eof && data[s] != '{' && data[s] != '[' && data[s] != '"') {
+		json_say(ig, data, pos, s, "malformed JSON: a number over 1 MiB; the rest is read "
+		                           "as lines");
+		return J_BAD;
+	}
+	bool cut = e - s > ST_LINE_MAX;
+	if (!ok && eof) {
+		snprintf(msg, sizeof(msg), "the JSON text ends inside the %s that starts here: "
+		         "it is kept, marked truncated", json_what(data[s]));
+		json_say(ig, data, pos, s, msg);
+		cut = true;
+	} else if (cut && !ig->js.warned_cut) {
+		snprintf(msg, sizeof(msg), "a JSON %s over 1 MiB: its first 1 MiB is kept, "
+		         "marked truncated (said once per source)", json_what(data[s]));
+		json_say(ig, data, pos, s, msg);
+		ig->js.warned_cut = true;
+	}
+	json_take(ig, data + pos, s - pos, false);
+	json_event(ig, data + s, ST_MIN(e - s, (size_t)ST_LINE_MAX), cut);
+	if (ok || eof) {
+		json_take(ig, data + s, e - s, true);
+		if (!ok)
+			ig->js.state = J_TOP; /* nothing follows */
+		return e - pos;
+	}
+	/* cut before its end: drop the rest of it as it comes */
+	ig->js.skip = true;
+	ig->js.depth = 0;
+	ig->js.str = ig->js.esc = false;
+	size_t k = json_skip(ig, data + s, len - s);
+	return s - pos + k;
+}
+
+/* A line between top-level values that opens no JSON value: a line as
+ * any other source's. Returns the bytes taken, 0 to wait for its end. */
+static size_t
+json_text_line(struct st_ingest *ig, const char *s, size_t n, bool eof)
+{
+	const char *nl = memchr(s, '\n', n);
+	size_t l = nl ? (size_t)(nl - s) : n;
+	if (nl == NULL && !eof) {
+		if (n <= ST_LINE_MAX)
+			return 0;
+		ig->skipping = true; /* its tail, up to its '\n' */
+	}
+	/* one_line counts the line (even one the last value ended on) */
+	ig->js.line_event = ig->js.line_value = ig->js.line_open = false;
+	one_line(ig, s, ST_MIN(l, (size_t)ST_LINE_MAX), l > ST_LINE_MAX);
+	return nl && !ig->skipping ? l + 1 : n;
+}
+
+/* Between top-level values, at a byte that is not whitespace. */
+static size_t
+json_top(struct st_ingest *ig, const char *data, size_t len, size_t pos, bool eof)
+{
+	const char *s = data + pos;
+	size_t n = len - pos;
+	if (s[0] == '[') {
+		size_t k = 1;
+		while (k < n && js_space(s[k]))
+			k++;
+		if (k == n && !eof && n <= ST_LINE_MAX)
+			return 0;
+		if (k < n && (s[k] == '{' || s[k] == ']')) {
+			json_take(ig, s, 1, false);
+			ig->js.state = J_ARRAY;
+			ig->js.first = true;
+			return 1;
+		}
+	}
+	if (s[0] != '{')
+		return json_text_line(ig, s, n, eof);
+	struct st_js j;
+	st_js_init(&j, s, n);
+	if (st_js_object(&j) && list_items(&j) && st_js_array(&j)) {
+		size_t k = (size_t)(j.p - s);
+		json_take(ig, s, k, false);
+		ig->js.state = J_ITEMS;
+		ig->js.first = true;
+		return k;
+	}
+	st_js_init(&j, s, n);
+	bool ok = st_js_skip(&j);
+	return json_value(ig, data, len, pos, pos, &j, ok, eof);
+}
+
+/* In an array (J_ARRAY, J_ITEMS), at a byte that is not whitespace. */
+static size_t
+json_element(struct st_ingest *ig, const char *data, size_t len, size_t pos, bool eof)
+{
+	struct st_js j;
+	st_js_init_inside(&j, data + pos, len - pos, ig->js.first);
+	if (!st_js_element(&j)) {
+		if (j.why != NULL)
+			return json_value(ig, data, len, pos, pos, &j, false, eof);
+		/* its ']' */
+		size_t k = (size_t)(j.p - (data + pos));
+		json_take(ig, data + pos, k, false);
+		if (ig->js.state == J_ITEMS) {
+			ig->js.state = J_TAIL; /* inside the List, its '}' to come */
+			ig->js.depth = 1;
+			ig->js.str = ig->js.esc = false;
+		} else {
+			ig->js.state = J_TOP;
+		}
+		return k;
+	}
+	if (st_js_peek(&j) == ST_JS_END && j.why == NULL) {
+		/* a ',' the bytes end after: the element comes next */
+		size_t k = (size_t)(j.p - (data + pos));
+		json_take(ig, data + pos, k, false);
+		ig->js.first = true;
+		return k;
+	}
+	size_t s = (size_t)(j.p - data);
+	bool ok = st_js_skip(&j);
+	size_t k = json_value(ig, data, len, pos, s, &j, ok, eof);
+	if (k != 0 && k != J_BAD)
+		ig->js.first = false;
+	return k;
+}
+
+/* Frame data[pos..len) by JSON values; returns the bytes used up to. */
+static size_t
+json_feed(struct st_ingest *ig, const char *data, size_t len, size_t pos, bool eof)
+{
+	struct st_ingest_json *js = &ig->js;
+	while (pos < len) {
+		if (js->skip || js->state == J_TAIL) {
+			pos += json_skip(ig, data + pos, len - pos);
+			continue;
+		}
+		size_t s = pos;
+		if (ig->lineno == 0 && !js->line_open && len - s >= 3 &&
+		    memcmp(data + s, "\xef\xbb\xbf", 3) == 0)
+			s += 3; /* a UTF-8 BOM */
+		while (s < len && js_space(data[s]))
+			s++;
+		json_take(ig, data + pos, s - pos, false);
+		pos = s;
+		if (pos == len)
+			break;
+		size_t k = js->state == J_TOP ? json_top(ig, data, len, pos, eof)
+		                              : json_element(ig, data, len, pos, eof);
+		if (k == J_BAD) {
+			js->on = false; /* the rest is lines */
+			ig->in_record = false;
+			return pos;
+		}
+		if (k == 0)
+			return pos;
+		pos += k;
+	}
+	if (eof) {
+		if (js->state == J_ARRAY || js->state == J_ITEMS)
+			fprintf(stderr, "strata: %s: line %u: the JSON text ends inside an array: the "
+			                "values before are kept\n", st_store_source_name(ig->store, ig->src),
+			        (unsigned)(ig->lineno + js->line_open));
+		if (js->line_open)
+			json_line_end(ig);
+	}
+	return pos;
 }
 
 /* ---- block records */
@@ -491,6 +949,12 @@ st_ingest_feed(struct st_ingest *ig, const char *data, size_t len, bool eof)
 		return pos;
 	if (ig->context >= 0)
 		return context_feed(ig, data, len, pos, eof);
+	if (ig->js.on) {
+		pos = json_feed(ig, data, len, pos, eof);
+		if (ig->js.on)
+			return pos;
+		/* not JSON after all: the rest is read as lines */
+	}
 	while (pos < len) {
 		if (ig->block) {
 			size_t used = take_block(ig, data + pos, len - pos, eof);

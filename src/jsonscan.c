@@ -7,8 +7,15 @@
  * closing a container, which is what lets a caller read members and
  * nested values in any mix without the cursor keeping a stack.
  *
+ * Text that stops short (a document read as it arrives) fails with the
+ * cursor at the end of the text, whatever was being read: a string, an
+ * escape, a literal, a number's sign, or the items of a container. That
+ * is what st_js_ended tells from a real mistake.
+ *
  * Workload: Prometheus API answers up to 256 MiB, read once, byte by
- * byte; nothing here allocates but st_js_unescape's output.
+ * byte; pretty-printed Kubernetes objects (a few KiB each) framed one by
+ * one, some twice when a read cuts them. Nothing here allocates but
+ * st_js_unescape's output.
  */
 #include <string.h>
 
@@ -20,6 +27,20 @@ st_js_init(struct st_js *j, const char *p, size_t n)
 	memset(j, 0, sizeof(*j));
 	j->start = j->p = p;
 	j->end = p + n;
+}
+
+void
+st_js_init_inside(struct st_js *j, const char *p, size_t n, bool first)
+{
+	st_js_init(j, p, n);
+	j->depth = 1;
+	j->fresh = first;
+}
+
+bool
+st_js_ended(const struct st_js *j)
+{
+	return j->why != NULL && j->at == j->end;
 }
 
 bool
@@ -202,10 +223,14 @@ st_js_string(struct st_js *j, struct st_js_span *s)
 		}
 		char e = q[1];
 		if (e == 'u') {
-			if (j->end - q < 6 || hex(q[2]) < 0 || hex(q[3]) < 0 || hex(q[4]) < 0 ||
-			    hex(q[5]) < 0) {
-				j->p = q;
-				return st_js_fail(j, "a \\u escape without four hex digits");
+			int k = 2;
+			while (k < 6 && q + k < j->end && hex(q[k]) >= 0)
+				k++;
+			if (k < 6) {
+				/* cut short by the end of the text, or a bad digit */
+				j->p = q + k == j->end ? j->end : q;
+				return st_js_fail(j, j->p == j->end ? "the text ends inside a string"
+				                                    : "a \\u escape without four hex digits");
 			}
 			q += 6;
 		} else if (e == '"' || e == '\\' || e == '/' || e == 'b' || e == 'f' || e == 'n' ||
@@ -239,6 +264,10 @@ st_js_number(struct st_js *j, struct st_js_span *s)
 	const char *q = j->p;
 	if (q < j->end && *q == '-')
 		q++;
+	if (q == j->end && q > j->p) {
+		j->p = q; /* a sign the text ends after */
+		return st_js_fail(j, "a number without digits after its '-'");
+	}
 	if (!digit(j, q))
 		return st_js_fail(j, "expected a number");
 	if (*q == '0')
@@ -277,8 +306,12 @@ st_js_number(struct st_js *j, struct st_js_span *s)
 static bool
 literal(struct st_js *j, const char *word)
 {
-	size_t n = strlen(word);
-	if ((size_t)(j->end - j->p) < n || memcmp(j->p, word, n) != 0)
+	size_t n = strlen(word), have = (size_t)(j->end - j->p);
+	if (have < n && memcmp(j->p, word, have) == 0) {
+		j->p = j->end; /* "tru" and the text ends */
+		return st_js_fail(j, "the text ends inside a literal (true, false or null)");
+	}
+	if (have < n || memcmp(j->p, word, n) != 0)
 		return st_js_fail(j, "expected a value (an object, array, string, number, true, "
 		                     "false or null)");
 	j->p += n;
@@ -353,6 +386,30 @@ st_js_where(const struct st_js *j, size_t *line, size_t *col, size_t *off)
 	*col = (size_t)(j->at - bol) + 1;
 	*off = (size_t)(j->at - j->start);
 	return j->why;
+}
+
+size_t
+st_js_compact(const char *p, size_t n, char *out)
+{
+	size_t k = 0, i = 0;
+	while (i < n) {
+		char c = p[i++];
+		if (c == ' ' || c == '\n' || c == '\r' || c == '\t')
+			continue;
+		out[k++] = c;
+		if (c != '"')
+			continue;
+		/* a string: copied up to its closing quote, escapes and all */
+		while (i < n) {
+			c = p[i++];
+			out[k++] = c;
+			if (c == '"')
+				break;
+			if (c == '\\' && i < n)
+				out[k++] = p[i++];
+		}
+	}
+	return k;
 }
 
 /* The code point at s->p[*i] (an escape decoded; other bytes one by

@@ -1929,5 +1929,142 @@ stop_follow "classify"
 check "classify -f: the change's values" clpy "$FW/out" \
 	'checkout configured|change.action="update"|change.object="deployment/checkout"|entities>workload:checkout'
 
+# ---- JSON documents as events: kubectl get events -o json (one List) and
+# -w -o json (pretty-printed objects one after another), each object one
+# event, read as its jq -c form would be; and apt's history.log, one event
+# per apt run
+cd "$SRC" || exit 2
+JD=$T/jsondoc
+mkdir -p "$JD"
+KL=tests/data/k8s-events-list.json
+KW=tests/data/k8s-events-watch.json
+# jd_same A B: the events of two runs agree but for source and line
+jd_same() {
+	python3 - "$1" "$2" <<'PY'
+import json, sys
+def evs(p):
+    out = []
+    for l in open(p, encoding="utf-8"):
+        e = json.loads(l)
+        if e["text"].startswith("msg=\"cmd "):
+            continue  # a command's exit
+        e.pop("source"); e.pop("line")
+        out.append(e)
+    return out
+a, b = evs(sys.argv[1]), evs(sys.argv[2])
+if len(a) != 7 or a != b:
+    sys.exit("%d and %d events differ:\n%s\n%s" % (len(a), len(b), a[:1], b[:1]))
+PY
+}
+st print -o json "$KL"
+check "json documents: a List: exit status 0" status_is 0
+check "json documents: a List: nothing on stderr" err_empty
+cp "$OUT" "$JD/list.out"
+check "json documents: a List: ScalingReplicaSet, a change at its item's line" clpy "$JD/list.out" \
+	'Scaled up replica set|line=4|ts="2024-09-12T14:30:00.000000Z"|format="json"|kind="change"|change.action="scale"|change.object="deployment/session-cache"|change.namespace="ecommerce"|entities>workload:session-cache'
+check "json documents: a List: SuccessfulCreate" clpy "$JD/list.out" \
+	'Created pod: session-cache|change.action="create"|change.object="pod/session-cache-7f4b8d9c65-xk2mv"|entities>pod:session-cache-7f4b8d9c65-xk2mv'
+check "json documents: a List: Killing, on its node" clpy "$JD/list.out" \
+	'Stopping container redis|change.action="kill"|change.object="container/redis"|change.host="node-3"'
+check "json documents: a List: BackOff, a warning dated by lastTimestamp" clpy "$JD/list.out" \
+	'Back-off restarting|ts="2024-09-12T14:37:55.000000Z"|level="warn"|symptom.type="crash-loop"|symptom.detail="container redis"'
+check "json documents: a List: OOMKilling" clpy "$JD/list.out" \
+	'Memory cgroup out of memory|symptom.type="oom-killed"|symptom.detail="redis-server (pid 2146)"'
+check "json documents: a List: eventTime when lastTimestamp is null" clpy "$JD/list.out" \
+	'FailedScheduling|ts="2024-09-12T14:38:05.123456Z"|symptom.type="unschedulable"'
+check "json documents: a List: the escaped quotes of a message" clpy "$JD/list.out" \
+	'Failed to pull image \"redis:7.4-alpine\"|symptom.type="image-pull"|symptom.detail="redis:7.4-alpine"'
+# the same objects as jq -c '.items[]' writes them, one per line
+python3 -c 'import json, sys
+for i in json.load(open(sys.argv[1]))["items"]:
+    print(json.dumps(i, separators=(",", ":")))' "$KL" >"$JD/events.jsonl"
+st print -o json "$JD/events.jsonl"
+cp "$OUT" "$JD/jsonl.out"
+check "json documents: a List reads as its jq -c lines do" jd_same "$JD/list.out" "$JD/jsonl.out"
+st print -o json "$KW"
+cp "$OUT" "$JD/watch.out"
+check "json documents: a -w stream reads as the List does" jd_same "$JD/list.out" "$JD/watch.out"
+check "json documents: a -w stream: each object at its '{' line" clpy "$JD/watch.out" \
+	'Scaled up replica set|line=1' 'Created pod: session-cache|line=32'
+st print -o json - <"$KW"
+cp "$OUT" "$JD/stdin.out"
+check "json documents: from standard input" jd_same "$JD/list.out" "$JD/stdin.out"
+# a command that writes half an object, sleeps, writes the rest
+st print -o json "cmd:head -c 1500 $KW; sleep 0.3; tail -c +1501 $KW"
+cp "$OUT" "$JD/cmd.out"
+check "json documents: an object split across a command's writes" jd_same "$JD/list.out" "$JD/cmd.out"
+check "json documents: a command's objects keep their lines" clpy "$JD/cmd.out" 'Created pod: session-cache|line=32'
+gzip -c "$KL" >"$JD/list.json.gz"
+st print -o json "$JD/list.json.gz"
+cp "$OUT" "$JD/gz.out"
+check "json documents: a compressed List" jd_same "$JD/list.out" "$JD/gz.out"
+st stats -o json "$KL"
+check "json documents: stats count lines, events and continuation lines" python3 -c '
+import json, sys
+s = json.load(open(sys.argv[1]))["sources"][0]
+want = {"format": "json", "lines": 232, "events": 7, "timed": 7, "continuation": 216, "blank": 9, "truncated": 0}
+sys.exit(None if all(s[k] == v for k, v in want.items()) else "stats %r" % s)' "$OUT"
+# kubectl killed in the middle of an object: the objects before it kept,
+# the cut one marked, and said where
+head -c 5000 "$KW" >"$JD/cut.json"
+st print "$JD/cut.json"
+check "json documents: cut short: exit status 0" status_is 0
+check "json documents: cut short: said where" err_has \
+	"cut.json: line 129, column 1: the JSON text ends inside the object that starts here: it is kept, marked truncated"
+check "json documents: cut short: the objects before it kept" sh -c "[ \$(wc -l <'$OUT') -eq 5 ]"
+check "json documents: cut short: the cut one marked" sh -c "tail -n 1 '$OUT' | grep -q -F '[truncated]'"
+# not JSON after all: the rest read as lines, said where
+printf '{\n  "time": "2024-01-01T00:00:00Z",\n  "msg": "one"\n}\n{\n  "time": "2024-01-01T00:00:01Z" oops\n}\n' >"$JD/bad.json"
+st print "$JD/bad.json"
+check "json documents: malformed: said where" err_has \
+	"bad.json: line 6, column 34: malformed JSON: expected ',' or '}' after an object member; the rest is read as lines"
+check "json documents: malformed: no line lost" sh -c "[ \$(wc -l <'$OUT') -eq 4 ] && grep -q oops '$OUT'"
+# followed: a -w stream from a live command, and objects appended to a file
+"$BIN" print -f -o json "cmd:head -c 1500 $KW; sleep 0.5; tail -c +1501 $KW; sleep 30" >"$FW/out" 2>"$FW/err" &
+FPID=$!
+check "json documents -f: a live command's first object" wait_for 'Scaled up replica set' "$FW/out"
+check "json documents -f: its last object, while it runs" wait_for 'FailedScheduling' "$FW/out"
+stop_follow "json documents, cmd"
+check "json documents -f: every object once" sh -c "[ \$(grep -c '\"format\":\"json\"' '$FW/out') -eq 7 ]"
+head -n 31 "$KW" >"$JD/follow.json"
+"$BIN" print -f -o json "$JD/follow.json" >"$FW/out" 2>"$FW/err" &
+FPID=$!
+check "json documents -f: a followed file's first object" wait_for 'Scaled up replica set' "$FW/out"
+sed -n '32,50p' "$KW" >>"$JD/follow.json"
+sleep 0.3
+sed -n '51,62p' "$KW" >>"$JD/follow.json"
+check "json documents -f: an object appended in two writes" wait_for 'Created pod: session-cache' "$FW/out"
+stop_follow "json documents, file"
+check "json documents -f: the appended object once, at its line" clpy "$FW/out" 'Created pod: session-cache|line=32'
+check "json documents -f: two objects, two events" sh -c "[ \$(wc -l <'$FW/out') -eq 2 ]"
+
+# apt's history.log: a record (Start-Date to End-Date) is one event, dated
+# by its start in local time, and one change
+AH=tests/data/apt-history.log
+st print -o json --assume-tz Europe/Berlin "$AH"
+check "apt history: exit status 0" status_is 0
+cp "$OUT" "$JD/apt.out"
+check "apt history: one event per record" sh -c "[ \$(wc -l <'$JD/apt.out') -eq 4 ]"
+check "apt history: an upgrade by unattended-upgrades" clpy "$JD/apt.out" \
+	'Upgrade: libssl3|line=2|format="apt-history"|ts="2024-05-02T04:25:13.000000Z"|kind="change"|change.action="upgrade"|change.object="package/libssl3"|change.actor="unattended-upgrade"|change.rule="apt-history"|entities>package:openssl'
+check "apt history: an install, who asked, the package asked for" clpy "$JD/apt.out" \
+	'Install: liblzf1|line=7|change.action="install"|change.object="package/redis-server"|change.actor="admin"|entities>package:liblzf1'
+check "apt history: a purge is a removal" clpy "$JD/apt.out" \
+	'Purge: telnet|change.action="remove"|change.object="package/telnet"'
+check "apt history: the record's text runs to its End-Date" python3 -c '
+import json, sys
+e = [json.loads(l) for l in open(sys.argv[1])][3]
+sys.exit(None if e["text"].startswith("Start-Date: 2024-05-04  06:31:55\nCommandline: ") and e["text"].endswith("\nEnd-Date: 2024-05-04  06:32:10") else repr(e["text"]))' "$JD/apt.out"
+st formats
+check "apt history: in the formats list" out_has "apt-history     built-in  apt's history.log"
+# followed: a run shows as soon as apt starts it, before its End-Date
+: >"$JD/history.log"
+"$BIN" print -f -o json "$JD/history.log" >"$FW/out" 2>"$FW/err" &
+FPID=$!
+sleep 0.3
+printf '\nStart-Date: 2024-05-06  09:00:01\nCommandline: apt-get install -y jq\nRequested-By: admin (1000)\nInstall: jq:amd64 (1.6-2.1)\n' >>"$JD/history.log"
+check "apt history -f: a run in progress is a change" wait_for '"object":"package/jq"' "$FW/out"
+stop_follow "apt history"
+
 echo "$PASS passed, $FAIL failed"
 [ "$FAIL" -eq 0 ]

@@ -8,6 +8,13 @@
  * continuation of the previous one. It never allocates per line: text is
  * copied once, into the store's arena.
  *
+ * A source that opens with pretty-printed JSON (kubectl get -o json's
+ * List, the -w stream of objects one after another, a top-level array of
+ * objects) is framed by JSON values instead of lines: each object (each
+ * item of a List or an array) is one event, at the line its '{' is on,
+ * whose text is the object without the whitespace between its tokens (as
+ * jq -c writes it), parsed by the json format. See src/ingest.c.
+ *
  * A source whose first lines are configuration (YAML, HCL, INI, as
  * st_context_detect decides from its name and those lines; never a live
  * one) is a context file: its non-blank lines are indexed as context
@@ -45,6 +52,19 @@ struct st_ingest_stats {
 	st_time first, last;   /* earliest and latest event time */
 };
 
+/* The framing of a JSON document source (ingest.c). */
+struct st_ingest_json {
+	bool on;           /* the source is framed by JSON values */
+	uint8_t state;     /* where between values (ingest.c's enum jstate) */
+	bool first;        /* in an array, before its first element */
+	bool skip;         /* dropping the rest of a value cut at ST_LINE_MAX */
+	bool str, esc;     /* ... inside a string of it, just after a backslash */
+	uint32_t depth;    /* ... its nesting there */
+	/* the current line: holds an event's start, part of a value, any byte */
+	bool line_event, line_value, line_open;
+	bool warned_cut;   /* a cut value was reported */
+};
+
 struct st_ingest {
 	struct st_store *store;
 	unsigned src;
@@ -75,6 +95,7 @@ struct st_ingest {
 	 * go to the store's context index, not to events. Its number there,
 	 * or -1. */
 	int context;
+	struct st_ingest_json js;
 	struct st_ingest_stats stats;
 };
 
@@ -91,7 +112,8 @@ void st_ingest_init(struct st_ingest *ig, struct st_store *st, unsigned src,
  * that full rest: the line is then cut and its tail skipped.
  * Under a block format (st_format.block) the same holds for blocks: an
  * unfinished block at the end of data is left to the caller, and one
- * longer than ST_LINE_MAX is cut and the rest of it skipped.
+ * longer than ST_LINE_MAX is cut and the rest of it skipped. So it does
+ * for JSON values in a JSON document source.
  */
 size_t st_ingest_feed(struct st_ingest *ig, const char *data, size_t len, bool eof);
 

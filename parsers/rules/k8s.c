@@ -2,8 +2,10 @@
  * k8s.c: Kubernetes and Helm changes and symptoms, wherever their text
  * shows up: kubectl's own output (apply, create, replace, delete, patch,
  * scale, rollout restart/undo/status, set image), events (kubectl get
- * events -o json objects and their -w streams, describe's Events table,
- * kubelet lines quoted as "ns/pod: message"), free text that names a
+ * events -o json objects and their -w streams, which the ingest hands
+ * over as jq -c writes them whether they were pretty-printed or not;
+ * describe's Events table; kubelet lines quoted as "ns/pod: message";
+ * kubelet's SystemOOM event), free text that names a
  * ConfigMap or Deployment and what happened to it, and Helm's output.
  *
  *   configmap/analytics-config configured            kubectl apply
@@ -147,6 +149,17 @@ static const struct st_rule rules[] = {
 		.pattern = "OOMKilled(?:[^\\n]*?[Ee]xit ?[Cc]ode\\\\?\"?:? ?(?<code>\\d+))?",
 		.type = "oom-killed",
 		.detail = "exit code {code}||OOMKilled",
+	},
+	{
+		/* kubelet's SystemOOM event on a node (node-problem-detector's
+		 * OOMKilling quotes the kernel's line: kernel-oom-kill) */
+		.name = "k8s-system-oom",
+		.kind = ST_RULE_SYMPTOM,
+		.needle = "System OOM encountered",
+		.pattern = "\\bSystem OOM encountered, victim process: (?<proc>[^,\\s\"\\\\]+)"
+		           "(?:, pid: (?<pid>\\d+))?",
+		.type = "oom-killed",
+		.detail = "{proc} (pid {pid})||{proc}",
 	},
 	{
 		.name = "k8s-crashloop",

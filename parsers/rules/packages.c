@@ -3,28 +3,39 @@
  * history, unattended-upgrades, yum and dnf.
  *
  *   2024-03-01 06:25:11 upgrade openssl:amd64 3.0.11-1~deb12u1 3.0.11-1~deb12u2
- *   Start-Date: 2024-03-01  06:25:03          (apt history.log: context rules
- *   Requested-By: admin (1000)                 carry who asked to the Upgrade:
- *   Upgrade: openssl:amd64 (3.0.11-1, ...)     line, in one record or not)
+ *   Start-Date: 2024-03-01  06:25:03          (apt's history.log: one event
+ *   Commandline: apt-get install openssl       per run, the apt-history
+ *   Requested-By: admin (1000)                 format's; context rules carry
+ *   Upgrade: openssl:amd64 (3.0.11-1, ...)     who asked, else the program,
+ *   End-Date: 2024-03-01  06:25:11             to the Upgrade: line)
  *   2024-03-01 06:25:03,123 INFO Packages that will be upgraded: libssl3 openssl
  *   Mar 01 06:25:11 Updated: openssl-1:3.0.7-25.el9.x86_64
  *
  * dpkg's "status" and "configure" lines follow each action line and are
- * not counted again. The object is the first package; all of them are
- * entities.
+ * not counted again. The object is the first package (in apt's history,
+ * the first not installed as a dependency); all of them are entities. An
+ * apt run that installs some packages and upgrades others is one change:
+ * the first of its Install:, Upgrade:, ... lines says which.
  */
 #include "strata/classify.h"
 
 #define PKG "[a-z0-9][a-z0-9+.-]*"
 
 static const struct st_rule rules[] = {
-	/* apt's history: who asked, for the Upgrade: line of the same record
-	 * (a new record forgets the last one's) */
+	/* apt's history: who asked (else the program that ran apt), for the
+	 * Upgrade: line of the same record (a new record forgets the last
+	 * one's) */
 	{
 		.name = "apt-start",
 		.kind = ST_RULE_CONTEXT,
 		.needle = "Start-Date: ",
-		.pattern = "(?m)^Start-Date: (?<apt_actor>)",
+		.pattern = "(?m)^Start-Date: (?<apt_actor>)(?<apt_program>)",
+	},
+	{
+		.name = "apt-commandline",
+		.kind = ST_RULE_CONTEXT,
+		.needle = "Commandline: ",
+		.pattern = "(?m)^Commandline: (?:[^\\s/]*/)*(?<apt_program>[\\w.+-]+)",
 	},
 	{
 		.name = "apt-requested-by",
@@ -45,11 +56,15 @@ static const struct st_rule rules[] = {
 		.name = "apt-history",
 		.kind = ST_RULE_CHANGE,
 		.needle = "Upgrade: |Install: |Remove: |Purge: |Downgrade: |Reinstall: ",
-		.pattern = "(?m)^(?<verb>Install|Upgrade|Remove|Purge|Downgrade|Reinstall): "
-		           "(?<pkg>" PKG ")(?::[a-z0-9]+)? \\(",
+		/* the first package asked for, not one pulled in as a dependency
+		 * ("(3.6-3, automatic)"), else the first */
+		.pattern = "(?m)^(?<verb>Install|Upgrade|Remove|Purge|Downgrade|Reinstall): (?:"
+		           "(?:[^\\n]*?\\), ){0,1}?(?<pkg>" PKG ")(?::[a-z0-9]+)? "
+		           "\\((?![^)\\n]*, automatic\\))"
+		           "|(?<pkg>" PKG ")(?::[a-z0-9]+)? \\()",
 		.action = "{verb:pkg}",
 		.object = "package/{pkg}",
-		.actor = "{apt_actor}",
+		.actor = "{apt_actor}||{apt_program}",
 	},
 	{
 		.name = "unattended-upgrades",
