@@ -20,6 +20,9 @@ demo: deps build
 	@echo '$$ strata stats $(DEMO)'
 	@$(BUILD)/strata stats $(DEMO)
 	@echo
+	@echo '$$ strata hints $(DEMO)'
+	@$(BUILD)/strata hints $(DEMO)
+	@echo
 	@echo '$$ strata print $(DEMO)'
 	@$(BUILD)/strata print $(DEMO)
 

@@ -13,6 +13,7 @@
 #include <pcre2.h>
 
 #include "strata/context-cmd.h"
+#include "strata/hints-cmd.h"
 #include "strata/context.h"
 #include "strata/format.h"
 #include "strata/formats-cmd.h"
@@ -35,6 +36,9 @@ static const char usage_text[] =
 	"              (YAML, Ansible, HCL, INI: indexed, not events), with the\n"
 	"              entities of each line; --entity TYPE:VALUE keeps the lines\n"
 	"              that meet it (e.g. file:export.sh, workload:session-cache)\n"
+	"  hints       rank the changes that most likely explain the symptoms\n"
+	"              (errors, exit codes, OOM kills, metric drops and freezes),\n"
+	"              with the evidence lines; then the unexplained symptoms\n"
 	"\n"
 	"Sources: files, directories (their files, recursively, in name order;\n"
 	"hidden and README files skipped) and - for standard input.\n"
@@ -46,7 +50,7 @@ static const char usage_text[] =
 	"\n"
 	"Options:\n"
 	"  -o, --output FORMAT   text (default) or json (one object per line)\n"
-	"  -f, --follow          (print) keep reading: files like tail -F (appends,\n"
+	"  -f, --follow          (print, hints) keep reading: files like tail -F (appends,\n"
 	"                        rotation, truncation, files that appear later);\n"
 	"                        new events print as they arrive, late ones marked;\n"
 	"                        ends on Ctrl-C or SIGTERM (status 0)\n"
@@ -69,6 +73,8 @@ static const char usage_text[] =
 	"                        (repeatable: any of them)\n"
 	"      --interval TIME   time between scrapes of http:// sources with -f:\n"
 	"                        15s (default), 500ms, 2m, 1h\n"
+	"      --unexplained     (hints) list every unexplained symptom (JSON:\n"
+	"                        objects with \"cause\":null)\n"
 	"  -h, --help            this help\n"
 	"  -V, --version         the version\n"
 	"\n"
@@ -76,7 +82,7 @@ static const char usage_text[] =
 	"2 on a usage error (a bad format file too).\n";
 
 enum { OPT_SINCE = 256, OPT_UNTIL, OPT_TZ, OPT_COLOR, OPT_FORMATS, OPT_EXPLAIN, OPT_INTERVAL,
-       OPT_ENTITY };
+       OPT_ENTITY, OPT_UNEXPLAINED };
 #define FIELD_FILTERS_MAX 32
 
 static const struct option long_opts[] = {
@@ -95,6 +101,7 @@ static const struct option long_opts[] = {
 	{"lines", required_argument, NULL, 'n'},
 	{"interval", required_argument, NULL, OPT_INTERVAL},
 	{"entity", required_argument, NULL, OPT_ENTITY},
+	{"unexplained", no_argument, NULL, OPT_UNEXPLAINED},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, 'V'},
 	{NULL, 0, NULL, 0},
@@ -202,7 +209,7 @@ formats_main(enum st_output output, const char *explain, unsigned lines, const c
 int
 main(int argc, char **argv)
 {
-	enum { CMD_PRINT, CMD_STATS, CMD_FORMATS, CMD_CONTEXT } cmd = CMD_PRINT;
+	enum { CMD_PRINT, CMD_STATS, CMD_FORMATS, CMD_CONTEXT, CMD_HINTS } cmd = CMD_PRINT;
 	int first = 1;
 	if (argc > 1 && strcmp(argv[1], "print") == 0) {
 		first = 2;
@@ -214,6 +221,9 @@ main(int argc, char **argv)
 		first = 2;
 	} else if (argc > 1 && strcmp(argv[1], "context") == 0) {
 		cmd = CMD_CONTEXT;
+		first = 2;
+	} else if (argc > 1 && strcmp(argv[1], "hints") == 0) {
+		cmd = CMD_HINTS;
 		first = 2;
 	} else if (argc > 1 && strcmp(argv[1], "help") == 0) {
 		fputs(usage_text, stdout);
@@ -233,7 +243,7 @@ main(int argc, char **argv)
 	long lines = -1;
 	uint64_t interval_ms = ST_INTERVAL_DEFAULT_MS;
 	int c;
-	bool follow = false;
+	bool follow = false, unexplained = false;
 	struct st_entities want = {0}; /* context --entity */
 	while ((c = getopt_long(argc, argv, "o:e:l:n:F:fhV", long_opts, NULL)) != -1) {
 		switch (c) {
@@ -303,6 +313,9 @@ main(int argc, char **argv)
 				                   "workload:session-cache, host:..., see strata(1)), not '%s'",
 				                   optarg);
 			break;
+		case OPT_UNEXPLAINED:
+			unexplained = true;
+			break;
 		case 'n': {
 			char *end;
 			lines = strtol(optarg, &end, 10);
@@ -321,8 +334,10 @@ main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (follow && cmd != CMD_PRINT)
-		return usage_error("%s", "-f/--follow goes with the print command");
+	if (follow && cmd != CMD_PRINT && cmd != CMD_HINTS)
+		return usage_error("%s", "-f/--follow goes with the print and hints commands");
+	if (unexplained && cmd != CMD_HINTS)
+		return usage_error("%s", "--unexplained goes with the hints command");
 	if (cmd != CMD_CONTEXT && want.n > 0)
 		return usage_error("%s", "--entity goes with the context command");
 	if (cmd != CMD_FORMATS && (explain || lines > 0))
@@ -399,7 +414,14 @@ main(int argc, char **argv)
 		st_run_replay(&run);
 
 	int status = 0;
-	if (follow) {
+	struct st_hints_opts ho = {.output = po.output, .unexplained = unexplained};
+	if (cmd == CMD_HINTS) {
+		long n = follow ? st_hints_follow(&run, &ho, stdout) : st_hints_print(&run, &ho, stdout);
+		if (n < 0) {
+			fprintf(stderr, "strata: cannot write the output\n");
+			status = 1;
+		}
+	} else if (follow) {
 		/* after the loop: sources may fail while followed */
 		if (st_print_follow(&run, &po, stdout) < 0)
 			status = 1;

@@ -24,7 +24,13 @@
  * use UINT32_MAX for "none".
  *
  * Workload: every log event of a replay (millions), one hash lookup per
- * token and a scan of the few templates in its group.
+ * token and a scan of the few templates in its group. In front of that, a
+ * cache by shape: a message's tokens hashed as the miner sees them
+ * (parameters as the wildcard) give a 64-bit shape; a shape seen before
+ * goes straight to the template it went to then (it would again: that
+ * template holds the shape's words, or wildcards where they differed, so
+ * it matches the message in every position). The cache holds up to
+ * SHAPES_MAX shapes; past that, new shapes take the full path.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +39,7 @@
 
 #define SIM_MIN 0.5
 #define NONE UINT32_MAX
+#define SHAPES_MAX (1u << 20)
 
 struct token {
 	uint32_t off, len; /* in t->pool */
@@ -64,6 +71,9 @@ struct st_tpls {
 	size_t ntpl, captpl;
 	struct group *groups;
 	size_t ngroups, capgroups; /* power of two */
+	uint64_t *shape;     /* open addressing: shape hash, 0 free */
+	uint32_t *shape_tpl; /* its template */
+	size_t nshapes, capshapes; /* power of two */
 };
 
 static uint32_t
@@ -99,7 +109,118 @@ st_tpls_free(struct st_tpls *t)
 	free(t->toks);
 	free(t->tpl);
 	free(t->groups);
+	free(t->shape);
+	free(t->shape_tpl);
 	free(t);
+}
+
+/* ---- shapes */
+
+/* The message's shape: its tokens as tokenize reads them, hashed, without
+ * interning anything. */
+/* Byte classes for shape_of: 0 other, 1 white space, 2 digit, 3 '='. */
+static const unsigned char shape_class[256] = {
+	['\t'] = 1, ['\n'] = 1, ['\r'] = 1, [' '] = 1, ['0'] = 2, ['1'] = 2, ['2'] = 2,
+	['3'] = 2, ['4'] = 2, ['5'] = 2, ['6'] = 2, ['7'] = 2, ['8'] = 2, ['9'] = 2, ['='] = 3,
+};
+
+static inline uint64_t
+shape_mix(uint64_t h, uint64_t w)
+{
+	h ^= w;
+	h *= 0x9E3779B97F4A7C15ull;
+	return h ^ (h >> 29);
+}
+
+/* The message's shape: its tokens as tokenize reads them (a token with a
+ * digit is the wildcard, or key=<*>), hashed without interning anything.
+ * Bytes are packed eight to a word before mixing: the hash costs a
+ * multiply per eight bytes, not per byte. */
+static uint64_t
+shape_of(const char *msg, size_t n)
+{
+	const unsigned char *m = (const unsigned char *)msg;
+	uint64_t h = 14695981039346656037ull;
+	size_t i = 0;
+	unsigned k = 0;
+	while (i < n) {
+		while (i < n && shape_class[m[i]] == 1)
+			i++;
+		if (i == n)
+			break;
+		if (k++ == ST_TPL_TOKENS - 1) {
+			h = shape_mix(h, 0xA5); /* the rest: one wildcard */
+			break;
+		}
+		size_t s = i, eq = 0;
+		bool digit = false;
+		for (; i < n; i++) {
+			unsigned c = shape_class[m[i]];
+			if (c == 1)
+				break;
+			if (c == 2)
+				digit = true;
+			else if (c == 3 && eq == 0 && !digit)
+				eq = i - s + 1; /* key= before any digit */
+		}
+		size_t end = digit ? s + eq : i;
+		uint64_t w = 0;
+		unsigned nb = 0;
+		for (size_t j = s; j < end; j++) {
+			w = (w << 8) | m[j];
+			if (++nb == 8) {
+				h = shape_mix(h, w);
+				w = 0;
+				nb = 0;
+			}
+		}
+		/* the rest, the token's end, and whether it is a parameter */
+		h = shape_mix(h, (w << 8) ^ ((uint64_t)nb << 60) ^ (digit ? 0x1F : 0x1E));
+	}
+	return h ? h : 1;
+}
+
+static uint32_t *
+shape_slot(struct st_tpls *t, uint64_t sh)
+{
+	if (t->capshapes == 0)
+		return NULL;
+	size_t at = (size_t)(sh >> 20) & (t->capshapes - 1);
+	while (t->shape[at] != 0 && t->shape[at] != sh)
+		at = (at + 1) & (t->capshapes - 1);
+	return t->shape[at] == sh ? &t->shape_tpl[at] : NULL;
+}
+
+static void
+shape_put(struct st_tpls *t, uint64_t sh, uint32_t id)
+{
+	if (t->nshapes >= SHAPES_MAX)
+		return;
+	if ((t->nshapes + 1) * 2 > t->capshapes) {
+		size_t cap = t->capshapes ? t->capshapes * 2 : 1024;
+		uint64_t *ns = st_xcalloc(cap, sizeof(*ns));
+		uint32_t *nt = st_xcalloc(cap, sizeof(*nt));
+		for (size_t i = 0; i < t->capshapes; i++)
+			if (t->shape[i]) {
+				size_t at = (size_t)(t->shape[i] >> 20) & (cap - 1);
+				while (ns[at])
+					at = (at + 1) & (cap - 1);
+				ns[at] = t->shape[i];
+				nt[at] = t->shape_tpl[i];
+			}
+		free(t->shape);
+		free(t->shape_tpl);
+		t->shape = ns;
+		t->shape_tpl = nt;
+		t->capshapes = cap;
+	}
+	size_t at = (size_t)(sh >> 20) & (t->capshapes - 1);
+	while (t->shape[at] != 0 && t->shape[at] != sh)
+		at = (at + 1) & (t->capshapes - 1);
+	if (t->shape[at] == 0)
+		t->nshapes++;
+	t->shape[at] = sh;
+	t->shape_tpl[at] = id;
 }
 
 /* ---- tokens */
@@ -242,8 +363,37 @@ group_get(struct st_tpls *t, uint64_t key)
 
 /* ---- templates */
 
+static uint32_t add_slow(struct st_tpls *t, const char *msg, size_t n, uint32_t seq, bool *fresh);
+
 uint32_t
 st_tpls_add(struct st_tpls *t, const char *msg, size_t n, uint32_t seq, bool *fresh)
+{
+	return st_tpls_add_shape(t, msg, n, seq, fresh, NULL);
+}
+
+uint32_t
+st_tpls_add_shape(struct st_tpls *t, const char *msg, size_t n, uint32_t seq, bool *fresh,
+                  uint64_t *shape)
+{
+	uint64_t sh = shape_of(msg, n);
+	if (shape)
+		*shape = sh;
+	uint32_t *cached = shape_slot(t, sh);
+	if (cached) {
+		struct tpl *p = &t->tpl[*cached];
+		p->count++;
+		p->last = seq;
+		if (fresh)
+			*fresh = false;
+		return *cached;
+	}
+	uint32_t id = add_slow(t, msg, n, seq, fresh);
+	shape_put(t, sh, id);
+	return id;
+}
+
+static uint32_t
+add_slow(struct st_tpls *t, const char *msg, size_t n, uint32_t seq, bool *fresh)
 {
 	uint32_t ids[ST_TPL_TOKENS];
 	uint32_t k = tokenize(t, msg, n, ids);

@@ -44,6 +44,16 @@ void st_tpls_free(struct st_tpls *t);
  */
 uint32_t st_tpls_add(struct st_tpls *t, const char *msg, size_t n, uint32_t seq, bool *fresh);
 
+/*
+ * The same, also giving the message's shape (if shape is not NULL): a
+ * 64-bit hash, never 0, of its tokens as the miner reads them (a token
+ * with a digit as the wildcard). Messages of one shape have the same
+ * words in the same places, so anything decided from the words alone can
+ * be cached by shape; a template may join several shapes.
+ */
+uint32_t st_tpls_add_shape(struct st_tpls *t, const char *msg, size_t n, uint32_t seq,
+                           bool *fresh, uint64_t *shape);
+
 size_t st_tpls_count(const struct st_tpls *t);
 void st_tpls_info(const struct st_tpls *t, uint32_t id, struct st_tpl_info *out);
 

@@ -1,0 +1,588 @@
+/*
+ * hints-rank.c: scores every (cause, effect) pair and makes the hints.
+ *
+ * The score of a pair is a logistic function of four things in 0..1 and
+ * two penalties:
+ *   time      how promptly the effect followed: exp(-lag / 1 h), the lag
+ *             measured to the first activity of the effect's source after
+ *             the cause (a nightly job's first run after an evening
+ *             change), and 1 when the cause falls inside the effect's
+ *             onset interval (a daily point); a setting with no time of
+ *             its own counts 0.7; a check counts |lag| either side;
+ *   entities  what they share, weighted by rarity among all causes and
+ *             effects (idf), 1 - exp(-sum / 4);
+ *   fit       the kind of change against the kind of symptom (a table:
+ *             a file mode and exit 126, a memory limit and OOM, ...);
+ *   size      the effect's magnitude and sharpness;
+ *   routine   a change made before, the same way, counts less;
+ *   rivals    explaining away: a pair's score is scaled by its share of
+ *             the effect's candidates, (s / sum s)^0.25.
+ * The weights were set on the fixtures (fixtures/incidents and
+ * fixtures/controls): every seed's story scores high, no control reaches
+ * medium. Confidence: high >= 0.75, medium >= 0.5, low >= 0.3.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hints-int.h"
+
+#define LOW 0.30
+#define MEDIUM 0.50
+#define HIGH 0.75
+
+/* fit of a change class (row) and a symptom class (column) */
+static const struct {
+	uint32_t cls;
+	float fit[EC_COUNT];
+} fits[] = {
+	/*             EXEC MEM  VALUE STALE DNS  TLS  CONN CRASH HTTP DISK ERROR NODATA */
+	{CC_FILEMODE, {1.0, .10, .20, .10, .10, .10, .10, .60, .30, .10, .40, .30}},
+	{CC_MEMORY,   {.10, 1.0, .20, .10, .10, .10, .30, .70, .40, .20, .40, .30}},
+	{CC_CONFIG,   {.20, .30, .70, .50, .30, .30, .50, .50, .50, .10, .50, .50}},
+	{CC_DATABASE, {.10, .10, .90, .40, .20, .10, .70, .30, .50, .10, .60, .60}},
+	{CC_LEADER,   {.00, .10, .40, 1.0, .10, .10, .40, .30, .30, .10, .40, .30}},
+	{CC_DNS,      {.00, .00, .20, .10, 1.0, .30, .70, .20, .50, .00, .50, .50}},
+	{CC_CERT,     {.00, .00, .10, .00, .20, 1.0, .50, .20, .50, .00, .50, .40}},
+	{CC_NETWORK,  {.00, .00, .20, .10, .40, .30, .90, .20, .60, .00, .50, .60}},
+	{CC_PACKAGE,  {.50, .20, .20, .10, .10, .40, .20, .60, .30, .10, .50, .30}},
+	{CC_DEPLOY,   {.60, .40, .50, .20, .10, .20, .40, .70, .60, .10, .60, .50}},
+	{CC_SCALE,    {.00, .50, .30, .10, .00, .00, .40, .40, .50, .10, .40, .50}},
+	{CC_INFRA,    {.10, .10, .20, .20, .30, .10, .50, .20, .40, .20, .40, .50}},
+	{CC_LIFECYCLE, {.10, .10, .10, .10, .00, .00, .20, .20, .20, .00, .20, .30}},
+};
+
+static double
+fit(const struct cause *c, const struct effect *e)
+{
+	if (c->kind == CK_CHECK) {
+		/* a check lies when it says a dependency is fine (database=connected)
+		 * while the real work fails on that dependency, or when only the
+		 * health paths get traffic; a ping that answers 200 says nothing */
+		if (e->cls == EC_NODATA && e->claims_health)
+			return 0.95;
+		if (!(c->cls & e->deps & (DEP_DB | DEP_CACHE | DEP_QUEUE)))
+			return 0.1;
+		switch (e->cls) {
+		case EC_CONN: return 0.9;
+		case EC_HTTP: return 0.7;
+		case EC_ERROR: return 0.6;
+		case EC_NODATA: return 0.6;
+		default: return 0.1;
+		}
+	}
+	uint32_t cls = c->cls;
+	if (cls & CC_LIFECYCLE)
+		cls = CC_LIFECYCLE; /* a run, not an edit: whatever it names */
+	double best = -1;
+	for (size_t i = 0; i < ST_ARRAY_LEN(fits); i++)
+		if (cls & fits[i].cls && fits[i].fit[e->cls] > best)
+			best = fits[i].fit[e->cls];
+	return best < 0 ? 0.25 : best;
+}
+
+/* ---- rarity */
+
+struct dfmap {
+	uint64_t *k;
+	uint32_t *n;
+	size_t cap;
+};
+
+static uint32_t *
+df_slot(struct dfmap *m, uint64_t key)
+{
+	if (key == 0)
+		key = 0x9e3779b97f4a7c15ull;
+	size_t j = key & (m->cap - 1);
+	while (m->k[j] && m->k[j] != key)
+		j = (j + 1) & (m->cap - 1);
+	m->k[j] = key;
+	return &m->n[j];
+}
+
+static void
+df_add(struct dfmap *m, const struct keyset *k)
+{
+	for (unsigned i = 0; i < k->n; i++)
+		(*df_slot(m, k->h[i]))++;
+}
+
+static double
+overlap(struct dfmap *m, double ndocs, const struct keyset *a, const struct keyset *b)
+{
+	double sum = 0;
+	for (unsigned i = 0; i < a->n; i++) {
+		if (!keys_has(b, a->h[i]))
+			continue;
+		double df = *df_slot(m, a->h[i]);
+		double idf = log((ndocs + 1) / (df + 0.5));
+		if (idf < 0.1)
+			idf = 0.1;
+		unsigned wb = 0;
+		for (unsigned j = 0; j < b->n; j++)
+			if (b->h[j] == a->h[i])
+				wb = b->w[j];
+		sum += (a->w[i] < wb ? a->w[i] : wb) * idf;
+	}
+	return 1 - exp(-sum / 4);
+}
+
+/* ---- pairs */
+
+struct pair {
+	double score, time, ent, fit, lag, eff_lag;
+	bool first_run; /* the lag counts from the source's first activity after */
+};
+
+static bool
+score_pair(struct st_hints *h, struct dfmap *df, double ndocs, const struct cause *c,
+           const struct effect *e, struct pair *p)
+{
+	memset(p, 0, sizeof(*p));
+	if (e->at == ST_TIME_NONE)
+		return false;
+	double tf;
+	if (c->kind == CK_CHECK) {
+		double lag = (double)(e->at - c->ts) / SEC_US;
+		if (fabs(lag) > 3600 && !e->claims_health)
+			return false;
+		if (e->claims_health && fabs(lag) > 86400)
+			return false;
+		p->lag = p->eff_lag = lag;
+		tf = exp(-fabs(lag) / 900);
+	} else if (c->ts == ST_TIME_NONE) {
+		tf = 0.7; /* a setting: in force all along */
+		p->lag = p->eff_lag = NAN;
+	} else if (c->kind == CK_SETTING && e->at < c->ts) {
+		/* the line that shows a setting came after: it was in force before */
+		tf = 0.6;
+		p->lag = p->eff_lag = (double)(e->at - c->ts) / SEC_US;
+	} else {
+		st_time hi = e->at + (e->at - e->lo); /* a daily point covers its day */
+		if (c->ts > hi + SKEW_US)
+			return false; /* after the effect: not its cause */
+		if (e->lo < c->ts - 30LL * 86400 * SEC_US && e->at < c->ts - 30LL * 86400 * SEC_US)
+			return false;
+		double lag = (double)(e->at - c->ts) / SEC_US;
+		double eff = lag;
+		if (c->ts >= e->lo - SKEW_US && e->lo != e->at) {
+			eff = 0; /* inside the onset interval */
+		} else if (lag > 0) {
+			st_time a = src_next_activity(h, e->source, c->ts, e->at);
+			if (a != ST_TIME_NONE && e->at - a >= 0) {
+				double from = (double)(e->at - a) / SEC_US;
+				if (from < eff) {
+					p->first_run = from < eff / 4 && lag > 600;
+					eff = from;
+				}
+			}
+		}
+		if (eff < 0)
+			eff = 0;
+		p->lag = lag;
+		p->eff_lag = eff;
+		tf = exp(-eff / 3600) / (1 + (lag > 0 ? lag : 0) / (7 * 86400.0));
+		if (c->kind == CK_SETTING && tf < 0.6)
+			tf = 0.6;
+	}
+	p->time = tf;
+	p->ent = overlap(df, ndocs, &c->keys, &e->keys);
+	p->fit = fit(c, e);
+	double z = -3.3 + 2.4 * p->ent + 2.6 * p->fit + 1.4 * tf + 1.0 * e->mag;
+	double s = 1 / (1 + exp(-z));
+	if (c->routine)
+		s /= 1 + 0.5 * c->routine;
+	if (c->kind == CK_CHANGE && c->incomplete && !c->finished)
+		s *= 0.8; /* a change still in progress explains less than one done */
+	p->score = s;
+	return true;
+}
+
+/* ---- results */
+
+static const char *
+keep(struct st_hints *h, char *s)
+{
+	if (h->nstrs == h->capstrs) {
+		h->capstrs = h->capstrs ? h->capstrs * 2 : 64;
+		h->strs = st_xreallocarray(h->strs, h->capstrs, sizeof(*h->strs));
+	}
+	h->strs[h->nstrs++] = s;
+	return s;
+}
+
+static const char *
+keepf(struct st_hints *h, struct st_buf *b)
+{
+	st_buf_addc(b, '\0');
+	return keep(h, b->p);
+}
+
+static enum st_confidence
+conf_of(double s)
+{
+	return s >= HIGH ? ST_CONF_HIGH : s >= MEDIUM ? ST_CONF_MEDIUM : s >= LOW ? ST_CONF_LOW
+	                                                                       : ST_CONF_NONE;
+}
+
+static const char *
+base_of(const char *p)
+{
+	const char *s = strrchr(p, '/');
+	return s ? s + 1 : p;
+}
+
+static void
+summary(struct st_hints *h, struct st_buf *b, const struct cause *c, const struct effect *e,
+        const struct pair *p)
+{
+	if (c->kind == CK_CHECK) {
+		st_buf_adds(b, "A check that lies: \"");
+		st_buf_adds(b, c->text);
+		st_buf_adds(b, "\" at ");
+		human_time(c->ts, b);
+		st_buf_adds(b, ", while ");
+		st_buf_adds(b, e->text);
+		st_buf_adds(b, " at ");
+		human_time(e->at, b);
+		st_buf_adds(b, ": the health check passes but the real work fails.");
+		return;
+	}
+	if (c->kind == CK_SETTING) {
+		st_buf_adds(b, c->text);
+		st_buf_addf(b, " (%s:%u)", base_of(src_name(h, c->evid[0] ? c->source : c->source)),
+		            c->line);
+		st_buf_adds(b, "; ");
+		st_buf_adds(b, e->text);
+		st_buf_adds(b, " at ");
+		human_time(e->at, b);
+		st_buf_adds(b, ".");
+		return;
+	}
+	st_buf_adds(b, c->text);
+	st_buf_adds(b, " at ");
+	human_time(c->ts, b);
+	st_buf_adds(b, "; ");
+	if (p->first_run) {
+		st_buf_adds(b, "at the first activity of ");
+		st_buf_adds(b, base_of(src_name(h, e->source)));
+		st_buf_adds(b, " after it (");
+		human_dur(p->lag, b);
+		st_buf_adds(b, " later), ");
+	} else if (p->lag > 1) {
+		human_dur(p->lag, b);
+		st_buf_adds(b, " later, ");
+	} else if (p->lag < -1) {
+		st_buf_adds(b, "the series point that covers it shows ");
+	} else {
+		st_buf_adds(b, "at once, ");
+	}
+	st_buf_adds(b, e->text);
+	st_buf_adds(b, ".");
+	if (c->incomplete && !c->finished)
+		st_buf_adds(b, " The change never completed.");
+}
+
+static void
+evid_add(struct st_hints *h, const char **ev, size_t *n, size_t max, const char *s)
+{
+	if (*n >= max)
+		return;
+	for (size_t i = 0; i < *n; i++)
+		if (strcmp(ev[i], s) == 0)
+			return;
+	ev[(*n)++] = s;
+	(void)h;
+}
+
+static const char *
+event_line(struct st_hints *h, const char *what, uint16_t src, uint32_t line, const char *text)
+{
+	struct st_buf b = {0};
+	st_buf_addf(&b, "%s:%u: %s%s", src_name(h, src), line, what, text);
+	return keepf(h, &b);
+}
+
+static bool
+keys_share(const struct keyset *a, const struct keyset *b, unsigned minw)
+{
+	for (unsigned i = 0; i < a->n; i++)
+		if (a->w[i] >= minw && keys_has(b, a->h[i]))
+			return true;
+	return false;
+}
+
+#define HINT_EVID 16
+
+static void
+make_hint(struct st_hints *h, struct st_hint *out, const struct cause *c, size_t ci,
+          const struct effect *e, const struct pair *p, double score, const size_t *mine,
+          size_t nmine)
+{
+	memset(out, 0, sizeof(*out));
+	out->score = score;
+	out->confidence = conf_of(score);
+	out->has_cause = true;
+	out->cause_kind = c->kind == CK_CHECK ? "check" : c->kind == CK_SETTING ? "setting" : "change";
+	out->cause.ts = c->ts;
+	out->cause.source = c->source;
+	out->cause.line = c->line;
+	out->cause.text = c->text;
+	out->effect.ts = e->at;
+	out->effect.source = e->source;
+	out->effect.line = e->line;
+	out->effect.text = e->text;
+	out->metric = e->metric;
+	out->effect_type = e->type;
+	out->lag_s = p->lag;
+	struct st_buf b = {0};
+	summary(h, &b, c, e, p);
+	out->summary = keepf(h, &b);
+
+	const char **ev = st_xcalloc(HINT_EVID, sizeof(*ev));
+	size_t n = 0;
+	/* what the change touched (context lines) */
+	for (unsigned i = 0; i < c->nevid; i++)
+		evid_add(h, ev, &n, HINT_EVID, c->evid[i]);
+	/* the effect's own numbers */
+	for (unsigned i = 0; i < e->nevid; i++)
+		evid_add(h, ev, &n, HINT_EVID, e->evid[i]);
+	/* the other effects this cause explains */
+	for (size_t i = 0; i < nmine; i++) {
+		const struct effect *o = &h->eff[mine[i]];
+		if (o == e)
+			continue;
+		evid_add(h, ev, &n, HINT_EVID, event_line(h, "", o->source, o->line, o->text));
+		for (unsigned j = 0; j < o->nevid && j < 2; j++)
+			evid_add(h, ev, &n, HINT_EVID, o->evid[j]);
+	}
+	/* facts from the context: views that disagree, checks that do not look */
+	for (size_t i = 0; i < h->nfacts; i++) {
+		const struct fact *f = &h->facts[i];
+		bool related = keys_share(&f->keys, &c->keys, 2) || keys_share(&f->keys, &e->keys, 2);
+		if (f->cls == CC_CHECK && c->kind == CK_CHECK)
+			related = true;
+		if (f->stale && (e->cls == EC_STALE || (c->cls & CC_LEADER)))
+			related = true;
+		if (related)
+			evid_add(h, ev, &n, HINT_EVID, f->text);
+	}
+	/* changes still in progress that share its entities */
+	for (size_t i = 0; i < h->ncause; i++) {
+		const struct cause *o = &h->cause[i];
+		if (i == ci || o->kind != CK_CHANGE || !o->incomplete || o->finished)
+			continue;
+		bool shares = keys_share(&o->keys, &c->keys, 2);
+		for (size_t k = 0; k < nmine && !shares; k++)
+			shares = keys_share(&o->keys, &h->eff[mine[k]].keys, 1);
+		if (!shares)
+			continue;
+		struct st_buf t = {0};
+		st_buf_addf(&t, "%s:%u: %s (started ", src_name(h, o->source), o->line, o->text);
+		human_time(o->ts, &t);
+		st_buf_adds(&t, ", never completed)");
+		evid_add(h, ev, &n, HINT_EVID, keepf(h, &t));
+	}
+	/* symptoms nearby that no cause took, on the same things */
+	for (size_t i = 0; i < h->neff && n < HINT_EVID; i++) {
+		const struct effect *o = &h->eff[i];
+		if (o == e || o->best >= 0 || o->at == ST_TIME_NONE)
+			continue;
+		if (llabs(o->at - e->at) > 3600 * SEC_US)
+			continue;
+		if (!keys_share(&o->keys, &e->keys, 1) && !keys_share(&o->keys, &c->keys, 2))
+			continue;
+		evid_add(h, ev, &n, HINT_EVID, event_line(h, "", o->source, o->line, o->text));
+	}
+	out->evidence = ev;
+	out->nevidence = n;
+	keep(h, (char *)ev);
+}
+
+static int
+cmp_hint(const void *a, const void *b)
+{
+	const struct st_hint *x = a, *y = b;
+	if (x->score != y->score)
+		return x->score > y->score ? -1 : 1;
+	if (x->cause.ts != y->cause.ts)
+		return x->cause.ts < y->cause.ts ? -1 : 1;
+	return x->cause.line < y->cause.line ? -1 : x->cause.line > y->cause.line;
+}
+
+static int
+cmp_unexpl(const void *a, const void *b)
+{
+	const struct st_hint *x = a, *y = b;
+	if (x->effect.ts != y->effect.ts)
+		return x->effect.ts < y->effect.ts ? -1 : 1;
+	return x->effect.line < y->effect.line ? -1 : x->effect.line > y->effect.line;
+}
+
+static uint64_t
+mix(uint64_t h, uint64_t v)
+{
+	h ^= v + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);
+	return h;
+}
+
+/* The checks become causes for this ranking (kind CK_CHECK). */
+static void
+check_causes(struct st_hints *h)
+{
+	size_t first = h->ncause;
+	/* a line that says "health check" speaks for the others ({"status":"ok"}) */
+	for (size_t pass = 0; pass < 2; pass++)
+	for (size_t i = 0; i < h->nchk; i++) {
+		const struct check *k = &h->chk[i];
+		if ((strstr(k->text, "ealth") != NULL) != (pass == 0))
+			continue;
+		/* checks that say "fine" within a minute of each other are one claim */
+		struct cause *same = NULL;
+		for (size_t j = first; j < h->ncause && !same; j++)
+			if (llabs(h->cause[j].ts - k->ts) <= 60 * SEC_US)
+				same = &h->cause[j];
+		if (same) {
+			cause_evid(same, "%s:%u: %s", src_name(h, k->source), k->line, k->text);
+			keys_merge(&same->keys, &k->keys);
+			continue;
+		}
+		struct cause *c = cause_new(h);
+		c->kind = CK_CHECK;
+		c->cls = CC_CHECK | k->claims; /* DEP_* bits are above the CC_* ones */
+		c->cx_done = true;
+		c->ts = k->ts;
+		c->seq = k->seq;
+		c->source = k->source;
+		c->line = k->line;
+		c->text = st_xstrdup(k->text);
+		c->key = st_xstrdup("check");
+		c->keys = k->keys;
+	}
+}
+
+void
+hints_rank(struct st_hints *h)
+{
+	check_causes(h);
+	size_t nc = h->ncause, ne = h->neff;
+	struct dfmap df;
+	df.cap = 1024;
+	while (df.cap < (nc + ne + 1) * KEYS_MAX * 2)
+		df.cap *= 2;
+	df.k = st_xcalloc(df.cap, sizeof(*df.k));
+	df.n = st_xcalloc(df.cap, sizeof(*df.n));
+	for (size_t i = 0; i < nc; i++)
+		df_add(&df, &h->cause[i].keys);
+	for (size_t i = 0; i < ne; i++)
+		df_add(&df, &h->eff[i].keys);
+	double ndocs = (double)(nc + ne);
+
+	struct pair *best = st_xcalloc(ne ? ne : 1, sizeof(*best));
+	double *s = st_xmalloc((nc ? nc : 1) * sizeof(*s));
+	struct pair *pp = st_xmalloc((nc ? nc : 1) * sizeof(*pp));
+	for (size_t i = 0; i < ne; i++) {
+		struct effect *e = &h->eff[i];
+		e->best = -1;
+		e->best_score = 0;
+		double sum = 0;
+		for (size_t j = 0; j < nc; j++) {
+			s[j] = 0;
+			if (score_pair(h, &df, ndocs, &h->cause[j], e, &pp[j]) && pp[j].score >= 0.1) {
+				s[j] = pp[j].score;
+				sum += s[j];
+			}
+		}
+		for (size_t j = 0; j < nc; j++) {
+			if (s[j] <= 0)
+				continue;
+			double f = s[j] * pow(s[j] / sum, 0.25); /* explaining away */
+			if (f > e->best_score) {
+				e->best_score = f;
+				e->best = (int)j;
+				best[i] = pp[j];
+				best[i].score = f;
+			}
+		}
+		if (e->best_score < LOW)
+			e->best = -1;
+	}
+
+	/* a hint per cause: its best effect, raised a little by the others */
+	h->hints = st_xcalloc(nc ? nc : 1, sizeof(*h->hints));
+	size_t *mine = st_xmalloc((ne ? ne : 1) * sizeof(*mine));
+	for (size_t j = 0; j < nc; j++) {
+		size_t nm = 0, top = SIZE_MAX;
+		for (size_t i = 0; i < ne; i++)
+			if (h->eff[i].best == (int)j) {
+				mine[nm++] = i;
+				if (top == SIZE_MAX || h->eff[i].best_score > h->eff[top].best_score ||
+				    (h->eff[i].best_score == h->eff[top].best_score &&
+				     h->eff[i].at < h->eff[top].at))
+					top = i;
+			}
+		if (nm == 0)
+			continue;
+		double sc = h->eff[top].best_score;
+		double more = (double)(nm - 1);
+		sc += (1 - sc) * 0.12 * (more > 3 ? 3 : more);
+		make_hint(h, &h->hints[h->nhints++], &h->cause[j], j, &h->eff[top], &best[top], sc,
+		          mine, nm);
+	}
+	qsort(h->hints, h->nhints, sizeof(*h->hints), cmp_hint);
+	for (size_t i = 0; i < h->nhints; i++)
+		h->hints[i].rank = (unsigned)i + 1;
+
+	/* the rest: unexplained symptoms (not the small stuff) */
+	h->unexpl = st_xcalloc(ne ? ne : 1, sizeof(*h->unexpl));
+	for (size_t i = 0; i < ne; i++) {
+		const struct effect *e = &h->eff[i];
+		if (e->best >= 0 || e->at == ST_TIME_NONE || e->mag < 0.5)
+			continue;
+		struct st_hint *u = &h->unexpl[h->nunexpl++];
+		memset(u, 0, sizeof(*u));
+		u->has_cause = false;
+		u->score = e->best_score;
+		u->confidence = ST_CONF_NONE;
+		u->effect.ts = e->at;
+		u->effect.source = e->source;
+		u->effect.line = e->line;
+		u->effect.text = e->text;
+		u->metric = e->metric;
+		u->effect_type = e->type;
+		u->lag_s = NAN;
+		u->cause.ts = ST_TIME_NONE;
+		struct st_buf b = {0};
+		st_buf_adds(&b, "No change explains ");
+		st_buf_adds(&b, e->text);
+		st_buf_adds(&b, " (from ");
+		human_time(e->at, &b);
+		st_buf_adds(&b, ").");
+		u->summary = keepf(h, &b);
+		const char **ev = st_xcalloc(EVID_MAX, sizeof(*ev));
+		for (unsigned k = 0; k < e->nevid; k++)
+			ev[k] = e->evid[k];
+		u->evidence = ev;
+		u->nevidence = e->nevid;
+		keep(h, (char *)ev);
+	}
+	qsort(h->unexpl, h->nunexpl, sizeof(*h->unexpl), cmp_unexpl);
+
+	uint64_t sig = 1469598103934665603ull;
+	for (size_t i = 0; i < h->nhints; i++) {
+		const struct st_hint *x = &h->hints[i];
+		sig = mix(sig, (uint64_t)x->cause.source << 32 | x->cause.line);
+		sig = mix(sig, (uint64_t)x->effect.source << 32 | x->effect.line);
+		sig = mix(sig, (uint64_t)x->confidence << 8 | x->nevidence);
+	}
+	sig = mix(sig, h->nunexpl);
+	h->sig = sig;
+	free(mine);
+	free(best);
+	free(s);
+	free(pp);
+	free(df.k);
+	free(df.n);
+}
