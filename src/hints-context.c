@@ -278,6 +278,14 @@ effect_context(struct st_hints *h, struct effect *e)
 		unsigned own = st_context_entities(cx, hits[i].entry, &ents);
 		ents.n = own;
 		keys_add_entities(&e->keys, &ents);
+		/* what the failing thing runs or is limited by (ExecStart=, a
+		 * memory limit): the line that joins it to a change */
+		struct st_context_entry ce;
+		st_context_get(cx, hits[i].entry, &ce);
+		uint32_t cls = entry_class(&ce);
+		if ((e->cls == EC_EXEC && (cls & CC_FILEMODE) && own > 0) ||
+		    (e->cls == EC_MEMORY && (cls & CC_MEMORY)))
+			cite(h, &ce, e->evid, &e->nevid);
 	}
 }
 

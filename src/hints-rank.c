@@ -134,6 +134,7 @@ overlap(struct dfmap *m, double ndocs, const struct keyset *a, const struct keys
 struct pair {
 	double score, time, ent, fit, lag, eff_lag;
 	bool first_run; /* the lag counts from the source's first activity after */
+	bool within;    /* the cause falls inside the effect's onset interval */
 };
 
 static bool
@@ -167,7 +168,14 @@ score_pair(struct st_hints *h, struct dfmap *df, double ndocs, const struct caus
 			return false;
 		double lag = (double)(e->at - c->ts) / SEC_US;
 		double eff = lag;
-		if (c->ts >= e->lo - SKEW_US && e->lo != e->at) {
+		if (c->ts >= e->lo - SKEW_US && e->lo != e->at && c->ts > e->at - SKEW_US) {
+			/* a point dated before the cause whose interval holds it (a
+			 * daily value): the effect is later within that interval */
+			eff = 0;
+			p->within = true;
+			if (lag < 0)
+				lag = 0;
+		} else if (c->ts >= e->lo - SKEW_US && e->lo != e->at) {
 			eff = 0; /* inside the onset interval */
 		} else if (lag > 0) {
 			st_time a = src_next_activity(h, e->source, c->ts, e->at);
@@ -274,7 +282,7 @@ summary(struct st_hints *h, struct st_buf *b, const struct cause *c, const struc
 	} else if (p->lag > 1) {
 		human_dur(p->lag, b);
 		st_buf_adds(b, " later, ");
-	} else if (p->lag < -1) {
+	} else if (p->within) {
 		st_buf_adds(b, "the series point that covers it shows ");
 	} else {
 		st_buf_adds(b, "at once, ");

@@ -697,13 +697,11 @@ add_change(struct st_hints *h, const struct st_event *ev, const struct st_change
 	uint64_t kh = hash_lower(14695981039346656037ull, key, strlen(key));
 	/* the same change said again at once (a leader elected: three lines; a
 	 * terraform create and its completion) is one cause */
-	for (size_t i = h->nlog_cause; i-- > 0;) {
+	for (size_t i = h->nlog_cause, looked = 0; i-- > 0 && looked < 64; looked++) {
 		struct cause *c = &h->cause[i];
-		if (c->source != ev->source && c->kind == CK_CHANGE)
-			continue;
-		if (ev->ts != ST_TIME_NONE && c->ts != ST_TIME_NONE && ev->ts - c->ts > 120 * SEC_US)
-			break;
-		if (c->kind == CK_CHANGE && strcmp(c->key, key) == 0) {
+		if (ev->ts - c->ts > 120 * SEC_US)
+			break; /* causes come in arrival order, roughly in time order */
+		if (c->source == ev->source && strcmp(c->key, key) == 0) {
 			c->merged++;
 			if (has_ci(ev->text, ev->len, "complete"))
 				c->finished = true;
