@@ -56,10 +56,12 @@ json_hint(struct st_buf *b, const struct st_run *r, const struct st_hint *x)
 		            st_confidence_name(x->confidence), x->score);
 	else
 		st_buf_addf(b, "{\"rank\":null,\"confidence\":null,\"score\":%.2f,\"cause\":", x->score);
-	if (x->has_cause)
-		json_ref(b, r, &x->cause), st_buf_addc(b, '}');
-	else
+	if (x->has_cause) {
+		json_ref(b, r, &x->cause);
+		st_buf_addc(b, '}');
+	} else {
 		st_buf_adds(b, "null");
+	}
 	st_buf_adds(b, ",\"effect\":");
 	json_ref(b, r, &x->effect);
 	st_buf_adds(b, ",\"metric\":");

@@ -98,7 +98,6 @@ struct effect {
 	double mag;             /* 0..1: how large and sharp */
 	char *text;             /* as a human would say it */
 	char *metric;           /* series name, or NULL */
-	char *group;            /* what it is grouped by (merging) */
 	bool claims_health;     /* a symptom seen on a health path */
 	uint32_t deps;          /* DEP_*: what it is about */
 	struct keyset keys;

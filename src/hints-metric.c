@@ -374,7 +374,7 @@ static void param_detect(struct st_hints *h, const char *ttext, size_t pos, stru
                          size_t np, size_t n);
 
 static void
-param_series(struct st_hints *h, uint32_t tpl, const char *ttext, const uint32_t *seqs, size_t n)
+param_series(struct st_hints *h, const char *ttext, const uint32_t *seqs, size_t n)
 {
 	const char *tt[ST_TPL_TOKENS];
 	size_t tl[ST_TPL_TOKENS];
@@ -419,7 +419,6 @@ param_series(struct st_hints *h, uint32_t tpl, const char *ttext, const uint32_t
 		param_detect(h, ttext, wpos[w], pts + w * n, np[w], n);
 	free(np);
 	free(pts);
-	(void)tpl;
 }
 
 static void
@@ -575,7 +574,7 @@ hints_param_effects(struct st_hints *h)
 		text.len = 0;
 		st_tpls_text(h->tpls, (uint32_t)i, &text);
 		st_buf_addc(&text, '\0');
-		param_series(h, (uint32_t)i, text.p, seqs + start[i], fill[i]);
+		param_series(h, text.p, seqs + start[i], fill[i]);
 	}
 	free(seqs);
 	free(fill);

@@ -132,7 +132,7 @@ overlap(struct dfmap *m, double ndocs, const struct keyset *a, const struct keys
 /* ---- pairs */
 
 struct pair {
-	double score, time, ent, fit, lag, eff_lag;
+	double score, time, ent, fit, lag;
 	bool first_run; /* the lag counts from the source's first activity after */
 	bool within;    /* the cause falls inside the effect's onset interval */
 };
@@ -151,15 +151,15 @@ score_pair(struct st_hints *h, struct dfmap *df, double ndocs, const struct caus
 			return false;
 		if (e->claims_health && fabs(lag) > 86400)
 			return false;
-		p->lag = p->eff_lag = lag;
+		p->lag = lag;
 		tf = exp(-fabs(lag) / 900);
 	} else if (c->ts == ST_TIME_NONE) {
 		tf = 0.7; /* a setting: in force all along */
-		p->lag = p->eff_lag = NAN;
+		p->lag = NAN;
 	} else if (c->kind == CK_SETTING && e->at < c->ts) {
 		/* the line that shows a setting came after: it was in force before */
 		tf = 0.6;
-		p->lag = p->eff_lag = (double)(e->at - c->ts) / SEC_US;
+		p->lag = (double)(e->at - c->ts) / SEC_US;
 	} else {
 		st_time hi = e->at + (e->at - e->lo); /* a daily point covers its day */
 		if (c->ts > hi + SKEW_US)
@@ -190,7 +190,6 @@ score_pair(struct st_hints *h, struct dfmap *df, double ndocs, const struct caus
 		if (eff < 0)
 			eff = 0;
 		p->lag = lag;
-		p->eff_lag = eff;
 		tf = exp(-eff / 3600) / (1 + (lag > 0 ? lag : 0) / (7 * 86400.0));
 		if (c->kind == CK_SETTING && tf < 0.6)
 			tf = 0.6;
@@ -260,8 +259,7 @@ summary(struct st_hints *h, struct st_buf *b, const struct cause *c, const struc
 	}
 	if (c->kind == CK_SETTING) {
 		st_buf_adds(b, c->text);
-		st_buf_addf(b, " (%s:%u)", base_of(src_name(h, c->evid[0] ? c->source : c->source)),
-		            c->line);
+		st_buf_addf(b, " (%s:%u)", base_of(src_name(h, c->source)), c->line);
 		st_buf_adds(b, "; ");
 		st_buf_adds(b, e->text);
 		st_buf_adds(b, " at ");
@@ -294,7 +292,7 @@ summary(struct st_hints *h, struct st_buf *b, const struct cause *c, const struc
 }
 
 static void
-evid_add(struct st_hints *h, const char **ev, size_t *n, size_t max, const char *s)
+evid_add(const char **ev, size_t *n, size_t max, const char *s)
 {
 	if (*n >= max)
 		return;
@@ -302,7 +300,6 @@ evid_add(struct st_hints *h, const char **ev, size_t *n, size_t max, const char 
 		if (strcmp(ev[i], s) == 0)
 			return;
 	ev[(*n)++] = s;
-	(void)h;
 }
 
 static const char *
@@ -353,18 +350,18 @@ make_hint(struct st_hints *h, struct st_hint *out, const struct cause *c, size_t
 	size_t n = 0;
 	/* what the change touched (context lines) */
 	for (unsigned i = 0; i < c->nevid; i++)
-		evid_add(h, ev, &n, HINT_EVID, c->evid[i]);
+		evid_add(ev, &n, HINT_EVID, c->evid[i]);
 	/* the effect's own numbers */
 	for (unsigned i = 0; i < e->nevid; i++)
-		evid_add(h, ev, &n, HINT_EVID, e->evid[i]);
+		evid_add(ev, &n, HINT_EVID, e->evid[i]);
 	/* the other effects this cause explains */
 	for (size_t i = 0; i < nmine; i++) {
 		const struct effect *o = &h->eff[mine[i]];
 		if (o == e)
 			continue;
-		evid_add(h, ev, &n, HINT_EVID, event_line(h, "", o->source, o->line, o->text));
+		evid_add(ev, &n, HINT_EVID, event_line(h, "", o->source, o->line, o->text));
 		for (unsigned j = 0; j < o->nevid && j < 2; j++)
-			evid_add(h, ev, &n, HINT_EVID, o->evid[j]);
+			evid_add(ev, &n, HINT_EVID, o->evid[j]);
 	}
 	/* facts from the context: views that disagree, checks that do not look */
 	for (size_t i = 0; i < h->nfacts; i++) {
@@ -375,7 +372,7 @@ make_hint(struct st_hints *h, struct st_hint *out, const struct cause *c, size_t
 		if (f->stale && (e->cls == EC_STALE || (c->cls & CC_LEADER)))
 			related = true;
 		if (related)
-			evid_add(h, ev, &n, HINT_EVID, f->text);
+			evid_add(ev, &n, HINT_EVID, f->text);
 	}
 	/* changes still in progress that share its entities */
 	for (size_t i = 0; i < h->ncause; i++) {
@@ -391,7 +388,7 @@ make_hint(struct st_hints *h, struct st_hint *out, const struct cause *c, size_t
 		st_buf_addf(&t, "%s:%u: %s (started ", src_name(h, o->source), o->line, o->text);
 		human_time(o->ts, &t);
 		st_buf_adds(&t, ", never completed)");
-		evid_add(h, ev, &n, HINT_EVID, keepf(h, &t));
+		evid_add(ev, &n, HINT_EVID, keepf(h, &t));
 	}
 	/* symptoms nearby that no cause took, on the same things */
 	for (size_t i = 0; i < h->neff && n < HINT_EVID; i++) {
@@ -402,7 +399,7 @@ make_hint(struct st_hints *h, struct st_hint *out, const struct cause *c, size_t
 			continue;
 		if (!keys_share(&o->keys, &e->keys, 1) && !keys_share(&o->keys, &c->keys, 2))
 			continue;
-		evid_add(h, ev, &n, HINT_EVID, event_line(h, "", o->source, o->line, o->text));
+		evid_add(ev, &n, HINT_EVID, event_line(h, "", o->source, o->line, o->text));
 	}
 	out->evidence = ev;
 	out->nevidence = n;

@@ -343,7 +343,6 @@ effect_clear(struct effect *e)
 	free(e->occ);
 	free(e->text);
 	free(e->metric);
-	free(e->group);
 	for (unsigned i = 0; i < e->nevid; i++)
 		free(e->evid[i]);
 }
