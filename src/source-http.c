@@ -193,28 +193,7 @@ static void
 on_closed(struct st_http_client *c)
 {
 	struct src_http *h = st_container_of(c, struct src_http, client);
-	struct st_source *s = h->s;
-	if (s->error != NULL && !s->set->follow) {
-		char *msg = s->error;
-		s->error = NULL;
-		char line[600];
-		snprintf(line, sizeof(line), "scrape failed: %s", msg);
-		free(msg);
-		src_fail_msg(s, line);
-	} else if (h->failures > 0 && s->set->follow) {
-		/* the series has holes: the run says so in its status too */
-		char line[700];
-		snprintf(line, sizeof(line), "%u of %u scrapes failed (the last: %s)", h->failures,
-		         h->scrapes, h->last_failure ? h->last_failure : "?");
-		bool active = s->state == SRC_ACTIVE;
-		src_fail_msg(s, line);
-		if (active)
-			return; /* src_fail_msg freed the slot and started the next */
-	} else if (s->state == SRC_ACTIVE) {
-		src_done(s);
-	} else if (s->state == SRC_FOLLOWING) {
-		s->state = SRC_DONE;
-	}
+	src_polled_end(h->s, "scrape", "scrapes", h->failures, h->scrapes, h->last_failure);
 }
 
 int

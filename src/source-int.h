@@ -101,6 +101,15 @@ void src_fail(struct st_source *s, int err, const char *what);
 /* src_fail with the message in words ("strata: PATH: msg") */
 void src_fail_msg(struct st_source *s, const char *msg);
 void src_done(struct st_source *s);
+/*
+ * The end of a polled source (http://, prometheus://): without -f, the
+ * failure of its one GET (s->error) fails it ("scrape failed: ..."); with
+ * -f, any failed GET among total fails it at the end ("2 of 40 scrapes
+ * failed (the last: ...)"); else it is done. what: "scrape" or "query",
+ * whats: its plural.
+ */
+void src_polled_end(struct st_source *s, const char *what, const char *whats, unsigned failures,
+                    unsigned total, const char *last);
 void src_begin(struct st_source *s, st_time ref);
 void src_buf_room(struct st_source *s);
 

@@ -676,25 +676,7 @@ static void
 on_closed(struct st_http_client *c)
 {
 	struct src_prom *h = st_container_of(c, struct src_prom, client);
-	struct st_source *s = h->s;
-	if (s->error != NULL && !s->set->follow) {
-		char *msg = s->error;
-		s->error = NULL;
-		char line[700];
-		snprintf(line, sizeof(line), "query failed: %s", msg);
-		free(msg);
-		src_fail_msg(s, line);
-	} else if (h->failures > 0 && s->set->follow) {
-		/* the series has holes: the run says so in its status too */
-		char line[700];
-		snprintf(line, sizeof(line), "%u of %u queries failed (the last: %s)", h->failures,
-		         h->queries, h->last_failure);
-		src_fail_msg(s, line); /* frees the source's place if it still held it */
-	} else if (s->state == SRC_ACTIVE) {
-		src_done(s);
-	} else if (s->state == SRC_FOLLOWING) {
-		s->state = SRC_DONE;
-	}
+	src_polled_end(h->s, "query", "queries", h->failures, h->queries, h->last_failure);
 }
 
 void

@@ -127,6 +127,26 @@ src_fail_msg(struct st_source *s, const char *msg)
 }
 
 void
+src_polled_end(struct st_source *s, const char *what, const char *whats, unsigned failures,
+               unsigned total, const char *last)
+{
+	char line[700];
+	if (s->error != NULL && !s->set->follow) {
+		snprintf(line, sizeof(line), "%s failed: %s", what, s->error);
+		src_fail_msg(s, line);
+	} else if (failures > 0 && s->set->follow) {
+		/* the series has holes: the run says so in its status too */
+		snprintf(line, sizeof(line), "%u of %u %s failed (the last: %s)", failures, total, whats,
+		         last ? last : "?");
+		src_fail_msg(s, line); /* frees the source's place if it still held it */
+	} else if (s->state == SRC_ACTIVE) {
+		src_done(s);
+	} else if (s->state == SRC_FOLLOWING) {
+		s->state = SRC_DONE;
+	}
+}
+
+void
 src_done(struct st_source *s)
 {
 	s->state = SRC_DONE;
