@@ -16,7 +16,13 @@ build:
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 	cmake --build $(BUILD) -j
 
+# On a terminal the demo is the viewer (h: the hints panel, Enter: jump to
+# the cause, H: every key); elsewhere what the viewer would show, printed.
 demo: deps build
+	@if [ -t 0 ] && [ -t 1 ]; then \
+		echo "Opening the viewer on $(DEMO): h shows the hints, Enter jumps to the cause, H lists the keys, q quits."; \
+		sleep 1; exec $(BUILD)/strata $(DEMO); \
+	fi
 	@echo '$$ strata stats $(DEMO)'
 	@$(BUILD)/strata stats $(DEMO)
 	@echo

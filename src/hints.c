@@ -953,6 +953,16 @@ now_s(void)
 }
 
 bool
+st_hints_read(struct st_hints *h, uint32_t max_events)
+{
+	uint32_t count = (uint32_t)st_store_count(h->st);
+	uint32_t end = count - h->done > max_events ? h->done + max_events : count;
+	st_classify(h->notes, h->st, end);
+	read_events(h, end);
+	return end == count;
+}
+
+bool
 st_hints_update(struct st_hints *h)
 {
 	double t0 = now_s();

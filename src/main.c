@@ -20,6 +20,7 @@
 #include "strata/output.h"
 #include "strata/run.h"
 #include "strata/userfmt.h"
+#include "strata/viewer-cmd.h"
 #include "strata/util.h"
 
 static const char usage_text[] =
@@ -28,7 +29,11 @@ static const char usage_text[] =
 	"Merge logs from many sources into one time-ordered timeline.\n"
 	"\n"
 	"Commands:\n"
-	"  print       print the merged timeline (the default)\n"
+	"  view        the interactive timeline (the default on a terminal): it\n"
+	"              scrolls, follows, searches, filters, and walks from the\n"
+	"              hints (h) to their evidence; keys: H in it, or strata(1)\n"
+	"  print       print the merged timeline (the default when standard\n"
+	"              output is not a terminal)\n"
 	"  stats       say what strata found in each source, and how fast\n"
 	"  formats     list the formats; with --explain FILE, show which format\n"
 	"              reads each of FILE's first lines, and why others do not\n"
@@ -75,6 +80,10 @@ static const char usage_text[] =
 	"                        15s (default), 500ms, 2m, 1h\n"
 	"      --unexplained     (hints) list every unexplained symptom (JSON:\n"
 	"                        objects with \"cause\":null)\n"
+	"      --log FILE        (view) write what would go to standard error to FILE\n"
+	"                        (default: shown on the help line, printed on exit)\n"
+	"      --state FILE      (view) the bookmarks file (default: .strata-state\n"
+	"                        beside the first source)\n"
 	"  -h, --help            this help\n"
 	"  -V, --version         the version\n"
 	"\n"
@@ -82,7 +91,7 @@ static const char usage_text[] =
 	"2 on a usage error (a bad format file too).\n";
 
 enum { OPT_SINCE = 256, OPT_UNTIL, OPT_TZ, OPT_COLOR, OPT_FORMATS, OPT_EXPLAIN, OPT_INTERVAL,
-       OPT_ENTITY, OPT_UNEXPLAINED };
+       OPT_ENTITY, OPT_UNEXPLAINED, OPT_LOG, OPT_STATE };
 #define FIELD_FILTERS_MAX 32
 
 static const struct option long_opts[] = {
@@ -102,6 +111,8 @@ static const struct option long_opts[] = {
 	{"interval", required_argument, NULL, OPT_INTERVAL},
 	{"entity", required_argument, NULL, OPT_ENTITY},
 	{"unexplained", no_argument, NULL, OPT_UNEXPLAINED},
+	{"log", required_argument, NULL, OPT_LOG},
+	{"state", required_argument, NULL, OPT_STATE},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, 'V'},
 	{NULL, 0, NULL, 0},
@@ -209,9 +220,13 @@ formats_main(enum st_output output, const char *explain, unsigned lines, const c
 int
 main(int argc, char **argv)
 {
-	enum { CMD_PRINT, CMD_STATS, CMD_FORMATS, CMD_CONTEXT, CMD_HINTS } cmd = CMD_PRINT;
+	enum { CMD_PRINT, CMD_STATS, CMD_FORMATS, CMD_CONTEXT, CMD_HINTS, CMD_VIEW } cmd = CMD_PRINT;
 	int first = 1;
+	bool explicit_cmd = true;
 	if (argc > 1 && strcmp(argv[1], "print") == 0) {
+		first = 2;
+	} else if (argc > 1 && strcmp(argv[1], "view") == 0) {
+		cmd = CMD_VIEW;
 		first = 2;
 	} else if (argc > 1 && strcmp(argv[1], "stats") == 0) {
 		cmd = CMD_STATS;
@@ -228,6 +243,8 @@ main(int argc, char **argv)
 	} else if (argc > 1 && strcmp(argv[1], "help") == 0) {
 		fputs(usage_text, stdout);
 		return 0;
+	} else {
+		explicit_cmd = false;
 	}
 	argv[first - 1] = argv[0];
 	argc -= first - 1;
@@ -243,7 +260,8 @@ main(int argc, char **argv)
 	long lines = -1;
 	uint64_t interval_ms = ST_INTERVAL_DEFAULT_MS;
 	int c;
-	bool follow = false, unexplained = false;
+	bool follow = false, unexplained = false, output_set = false;
+	const char *log_file = NULL, *state_file = NULL;
 	struct st_entities want = {0}; /* context --entity */
 	while ((c = getopt_long(argc, argv, "o:e:l:n:F:fhV", long_opts, NULL)) != -1) {
 		switch (c) {
@@ -251,6 +269,7 @@ main(int argc, char **argv)
 			follow = true;
 			break;
 		case 'o':
+			output_set = true;
 			if (strcmp(optarg, "text") == 0)
 				po.output = ST_OUT_TEXT;
 			else if (strcmp(optarg, "json") == 0)
@@ -316,6 +335,12 @@ main(int argc, char **argv)
 		case OPT_UNEXPLAINED:
 			unexplained = true;
 			break;
+		case OPT_LOG:
+			log_file = optarg;
+			break;
+		case OPT_STATE:
+			state_file = optarg;
+			break;
 		case 'n': {
 			char *end;
 			lines = strtol(optarg, &end, 10);
@@ -334,6 +359,17 @@ main(int argc, char **argv)
 			return 2;
 		}
 	}
+	/* no command: the viewer on a terminal, print elsewhere (or when
+	 * print's own options say so) */
+	if (!explicit_cmd && !output_set && !follow && !pattern && !since && !until &&
+	    po.filter.min_level == ST_LVL_NONE && po.filter.nfields == 0 && isatty(STDOUT_FILENO))
+		cmd = CMD_VIEW;
+	if (cmd == CMD_VIEW && (output_set || follow || pattern || since || until ||
+	                        po.filter.min_level != ST_LVL_NONE || po.filter.nfields))
+		return usage_error("%s", "view takes no -o, -f, -e, -l, -F, --since or --until: use its "
+		                         "keys (f, l, t; H for help)");
+	if (cmd != CMD_VIEW && (log_file || state_file))
+		return usage_error("%s", "--log and --state go with the viewer (strata view)");
 	if (follow && cmd != CMD_PRINT && cmd != CMD_HINTS)
 		return usage_error("%s", "-f/--follow goes with the print and hints commands");
 	if (unexplained && cmd != CMD_HINTS)
@@ -403,6 +439,8 @@ main(int argc, char **argv)
 	}
 	po.color = color;
 
+	if (cmd == CMD_VIEW)
+		st_run_follow(&run); /* files are followed like tail -F */
 	if (follow) {
 		/* a reader that goes away (| head) is a clean end, seen as EPIPE */
 		signal(SIGPIPE, SIG_IGN);
@@ -410,10 +448,21 @@ main(int argc, char **argv)
 	}
 	for (int i = optind; i < argc; i++)
 		st_run_add(&run, argv[i]);
-	if (!follow)
+	if (!follow && cmd != CMD_VIEW)
 		st_run_replay(&run);
 
 	int status = 0;
+	if (cmd == CMD_VIEW) {
+		struct st_viewer_opts vo = {.log = log_file, .state = state_file,
+		                            .sources = (const char *const *)argv + optind,
+		                            .nsources = (size_t)(argc - optind)};
+		status = st_viewer_main(&run, &vo);
+		if (status == 0 && st_sources_failed(run.sources) > 0)
+			status = 1;
+		st_run_free(&run);
+		st_userfmts_free(ufs);
+		return status;
+	}
 	struct st_hints_opts ho = {.output = po.output, .unexplained = unexplained};
 	if (cmd == CMD_HINTS) {
 		long n = follow ? st_hints_follow(&run, &ho, stdout) : st_hints_print(&run, &ho, stdout);

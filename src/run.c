@@ -107,7 +107,7 @@ on_check(uv_prepare_t *h)
 	unsigned later = r->pass(r, r->pass_arg);
 	if (r->stopping)
 		return;
-	if (!st_sources_replaying(r->sources) && st_sources_live(r->sources) == 0) {
+	if (!r->interactive && !st_sources_replaying(r->sources) && st_sources_live(r->sources) == 0) {
 		r->pass(r, r->pass_arg); /* the last events, then done */
 		st_run_stop(r);
 		return;
@@ -129,7 +129,7 @@ on_signal(uv_signal_t *h, int signum)
 {
 	struct st_run *r = h->data;
 	r->signal = signum;
-	if (r->draining) { /* a second signal: now */
+	if (r->draining || r->interactive) { /* a second signal, or the viewer: now */
 		on_drained(&r->drain);
 		return;
 	}

@@ -494,6 +494,18 @@ st_store_get(const struct st_store *st, uint32_t seq, struct st_event *ev)
 	ev->format = (uint8_t)format_of(st, b->source, seq);
 }
 
+st_time
+st_store_ts(const struct st_store *st, uint32_t seq)
+{
+	return st->recs[seq].ts;
+}
+
+int
+st_store_key_cmp(const struct st_store *st, uint32_t a, uint32_t b)
+{
+	return key_cmp(st, a, b);
+}
+
 /* Merge sorted a[0..na) and b[0..nb) into out. */
 static void
 merge(const struct st_store *st, const uint32_t *a, size_t na,

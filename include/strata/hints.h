@@ -89,6 +89,14 @@ void st_hints_free(struct st_hints *h);
  */
 bool st_hints_update(struct st_hints *h);
 
+/*
+ * Read at most max_events of the events that arrived, without ranking:
+ * an interactive front end calls it in slices so that reading ten
+ * million events never stalls its loop, then st_hints_update once it
+ * returns true (every event read). The ranking itself costs little.
+ */
+bool st_hints_read(struct st_hints *h, uint32_t max_events);
+
 /* The ranked hints with at least low confidence, best first. */
 size_t st_hints_count(const struct st_hints *h);
 const struct st_hint *st_hints_get(const struct st_hints *h, size_t i);

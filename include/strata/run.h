@@ -32,6 +32,8 @@ struct st_run {
 	bool follow;
 	bool stopping;
 	bool draining;          /* a signal came: sources end, output goes on */
+	bool interactive;       /* the viewer: the run goes on when the sources
+	                         * end, and a signal stops it at once */
 	int signal;             /* the signal that stopped it, or 0 */
 	uv_prepare_t check;     /* once per loop pass, before it waits: the pass */
 	uv_timer_t wake;        /* a pass asked to run again after a while */

@@ -84,6 +84,10 @@ uint32_t st_store_last(const struct st_store *st, unsigned src);
 void st_store_adopt_map(struct st_store *st, unsigned src, const char *map, size_t size);
 
 size_t st_store_count(const struct st_store *st);
+/* Event seq's time, and the order of two events (time, source, line,
+ * arrival: <0, 0, >0), without unpacking them. */
+st_time st_store_ts(const struct st_store *st, uint32_t seq);
+int st_store_key_cmp(const struct st_store *st, uint32_t a, uint32_t b);
 void st_store_get(const struct st_store *st, uint32_t seq, struct st_event *ev);
 
 /*
