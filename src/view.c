@@ -58,7 +58,11 @@ struct st_view {
 	enum job job;
 	/* filter: the store's order copied, filtered in place */
 	uint32_t *snap;
-	size_t snap_n, snap_i, snap_kept;
+	size_t snap_n, snap_i, snap_kept, snap_cap;
+	uint32_t *spare;        /* the list before the last rebuild: the next
+	                         * one's copy, so that a filter does not fault in
+	                         * fresh pages (40 MB at ten million events) */
+	size_t spare_cap;
 	uint32_t snap_synced;
 	uint32_t anchor;        /* selected event when the rebuild began */
 	size_t anchor_off;      /* its row on screen */
@@ -151,6 +155,7 @@ st_view_free(struct st_view *v)
 		free(v->marks[i].note);
 	free(v->marks);
 	free(v->snap);
+	free(v->spare);
 	free(v->vis);
 	free(v);
 }
@@ -347,12 +352,14 @@ filter_finish(struct st_view *v)
 		v->anchor = v->vis[v->sel];
 		v->anchor_off = v->sel >= v->top ? v->sel - v->top : 0;
 	}
-	free(v->vis);
+	free(v->spare);
+	v->spare = v->vis;
+	v->spare_cap = v->cap;
 	v->vis = v->snap;
-	v->cap = v->snap_n ? v->snap_n : 1;
+	v->cap = v->snap_cap;
 	v->n = v->snap_kept;
 	v->snap = NULL;
-	v->snap_n = v->snap_i = v->snap_kept = 0;
+	v->snap_n = v->snap_i = v->snap_kept = v->snap_cap = 0;
 	v->synced = v->snap_synced;
 	v->job = JOB_NONE;
 	/* fix: take the events that arrived during the rebuild before placing
@@ -382,10 +389,19 @@ rebuild(struct st_view *v)
 		v->anchor = v->n ? v->vis[v->sel] : ST_VIEW_NONE;
 		v->anchor_off = v->sel >= v->top ? v->sel - v->top : 0;
 	}
-	free(v->snap);
 	size_t n;
 	const uint32_t *order = st_store_order(v->st, &n);
-	v->snap = st_xreallocarray(NULL, n ? n : 1, sizeof(*v->snap));
+	if (v->snap == NULL && v->spare && v->spare_cap >= n) { /* reuse: see spare */
+		v->snap = v->spare;
+		v->snap_cap = v->spare_cap;
+		v->spare = NULL;
+		v->spare_cap = 0;
+	}
+	if (v->snap == NULL || v->snap_cap < n) {
+		free(v->snap);
+		v->snap_cap = n ? n + n / 8 : 1;
+		v->snap = st_xreallocarray(NULL, v->snap_cap, sizeof(*v->snap));
+	}
 	if (n > 0) /* fix: an empty store's order may be NULL (memcpy from NULL is UB) */
 		memcpy(v->snap, order, n * sizeof(*order));
 	v->snap_n = n;

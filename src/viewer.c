@@ -885,6 +885,7 @@ struct timing {
 struct ui {
 	struct viewer vw;
 	struct timing tm;
+	bool keys;            /* keys were handled since the last pass */
 	struct st_grid grid;
 	uv_poll_t tty;
 	uv_signal_t winch;
@@ -950,6 +951,10 @@ timing_report(struct ui *u)
 	        st_store_count(u->vw.run->store),
 	        t->replayed ? (double)(t->replayed - t->start) / 1e9 : -1.0,
 	        t->ready && t->replayed ? (double)(t->ready - t->replayed) / 1e9 : -1.0);
+	struct st_hints_stats hs;
+	st_hints_stats(u->vw.hints, &hs);
+	fprintf(stderr, "viewer: hints read %llu events; their last ranking took %.3f s\n",
+	        (unsigned long long)hs.events, hs.seconds);
 	if (t->nlat == 0)
 		return;
 	qsort(t->lat_us, t->nlat, sizeof(*t->lat_us), cmp_lat);
@@ -976,18 +981,6 @@ on_pass(struct st_run *r, void *arg)
 	st_view_sync(vw->view);
 	restore_marks(vw);
 	unsigned later = 0;
-	uint64_t now = uv_now(&r->loop);
-	if (count != vw->hints_at) {
-		/* read in slices (a loop pass stays short), rank when caught up */
-		if (!st_hints_read(vw->hints, HINTS_SLICE)) {
-			later = 1;
-		} else if (now - vw->hints_ms >= HINTS_MS || vw->hints_ms == 0) {
-			update_hints(vw);
-			vw->hints_ms = now;
-		} else {
-			later = (unsigned)(HINTS_MS - (now - vw->hints_ms));
-		}
-	}
 	if (st_view_job_name(vw->view)) {
 		st_view_work(vw->view, WORK_US);
 		if (st_view_job_name(vw->view))
@@ -1008,7 +1001,26 @@ on_pass(struct st_run *r, void *arg)
 		}
 	}
 	check_log(vw);
+	bool keys = u->tm.key_t0 != 0 || u->keys;
+	u->keys = false;
 	draw(u);
+	/* the hints after the screen: a pass that answers keys draws first
+	 * and leaves the hints' slice to the next one */
+	uint64_t now = uv_now(&r->loop);
+	if (count != vw->hints_at) {
+		if (keys) {
+			later = 1;
+		} else if (!st_hints_read(vw->hints, HINTS_SLICE)) {
+			later = 1;
+		} else if (now - vw->hints_ms >= HINTS_MS || vw->hints_ms == 0) {
+			update_hints(vw);
+			vw->hints_ms = now;
+			later = 1; /* drawn in the next pass */
+		} else {
+			unsigned wait = (unsigned)(HINTS_MS - (now - vw->hints_ms));
+			later = later && later < wait ? later : wait;
+		}
+	}
 	if (!u->tm.replayed && !st_sources_replaying(r->sources))
 		u->tm.replayed = uv_hrtime();
 	if (u->tm.replayed && !u->tm.ready && st_view_job_name(vw->view) == NULL &&
@@ -1034,6 +1046,7 @@ on_tty(uv_poll_t *h, int status, int events)
 		st_run_stop(u->vw.run);
 		return;
 	}
+	u->keys = u->keys || n > 0;
 	if (n > 0 && u->tm.key_t0 == 0)
 		u->tm.key_t0 = t0;
 	for (size_t i = 0; i < n; i++) {
@@ -1041,7 +1054,7 @@ on_tty(uv_poll_t *h, int status, int events)
 		/* a seek the key started gets its first slice now, so that a near
 		 * match is drawn in this pass */
 		if (st_view_job_name(u->vw.view))
-			st_view_work(u->vw.view, WORK_US);
+			st_view_work(u->vw.view, WORK_US / 2);
 	}
 	if (u->vw.quit)
 		st_run_stop(u->vw.run);
