@@ -863,7 +863,7 @@ handle_key(struct viewer *vw, const struct st_key *key)
 		vw->panel = P_NONE;
 		break;
 	case ST_K_CTRL_L:
-		vw->w = 0; /* a full redraw */
+		vw->repaint = true; /* on_tty has termbox paint every cell again */
 		break;
 	default:
 		break;
@@ -977,8 +977,8 @@ on_pass(struct st_run *r, void *arg)
 	update_series(vw, &u->seen);
 	update_names(vw);
 	bool live = st_sources_replaying(r->sources) || st_sources_live(r->sources) > 0;
+	st_view_sync(vw->view); /* first: in follow, what arrived is shown at the end */
 	st_view_set_live(vw->view, live);
-	st_view_sync(vw->view);
 	restore_marks(vw);
 	unsigned later = 0;
 	if (st_view_job_name(vw->view)) {
@@ -1038,6 +1038,7 @@ on_tty(uv_poll_t *h, int status, int events)
 		u->vw.quit = true;
 		return;
 	}
+again:;
 	struct st_key keys[64];
 	uint64_t t0 = uv_hrtime();
 	size_t n = st_term_read(keys, ST_ARRAY_LEN(keys));
@@ -1055,6 +1056,12 @@ on_tty(uv_poll_t *h, int status, int events)
 		 * match is drawn in this pass */
 		if (st_view_job_name(u->vw.view))
 			st_view_work(u->vw.view, WORK_US / 2);
+	}
+	if (u->vw.repaint && !u->vw.quit) {
+		/* Ctrl-L: termbox repaints every cell after a resize, so make one */
+		u->vw.repaint = false;
+		st_term_winch();
+		goto again;
 	}
 	if (u->vw.quit)
 		st_run_stop(u->vw.run);
@@ -1166,6 +1173,13 @@ st_viewer_main(struct st_run *r, const struct st_viewer_opts *o)
 	if (stats)
 		u.tm.lat_us = st_xcalloc(LAT_MAX, sizeof(*u.tm.lat_us));
 	uv_poll_init(&r->loop, &u.tty, st_term_fd());
+	/* libuv made the tty non-blocking; termbox writes a frame with plain
+	 * write()s and takes a short one as drawn, which would leave the screen
+	 * damaged for good when the terminal is slow. Reads do not block
+	 * either way (termbox's raw mode: VMIN 0, VTIME 0). */
+	int fl = fcntl(st_term_fd(), F_GETFL);
+	if (fl >= 0)
+		fcntl(st_term_fd(), F_SETFL, fl & ~O_NONBLOCK);
 	u.tty.data = &u;
 	uv_poll_start(&u.tty, UV_READABLE, on_tty);
 	uv_signal_init(&r->loop, &u.winch);

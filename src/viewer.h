@@ -138,7 +138,7 @@ struct viewer {
 	unsigned log_lines;
 
 	bool quit;
-	bool dirty;
+	bool repaint;          /* Ctrl-L: every cell sent again */
 };
 
 /* Draw the whole screen (view-render.c). */
