@@ -255,10 +255,19 @@ check_log(struct viewer *vw)
 
 /* ---- bookmarks ---- */
 
-static char *
-source_key(const struct viewer *vw, unsigned src)
+/* The bookmark key of source src (its realpath), found once per source:
+ * passes ask for it while events arrive. Borrowed from the viewer. */
+static const char *
+source_key(struct viewer *vw, unsigned src)
 {
-	return st_bookmark_source_key(st_store_source_name(vw->run->store, src));
+	if (src >= vw->nkeys) {
+		size_t n = st_store_nsources(vw->run->store);
+		vw->keys = st_xreallocarray(vw->keys, n, sizeof(*vw->keys));
+		for (size_t i = vw->nkeys; i < n; i++)
+			vw->keys[i] = st_bookmark_source_key(st_store_source_name(vw->run->store, (unsigned)i));
+		vw->nkeys = n;
+	}
+	return vw->keys[src];
 }
 
 static void
@@ -268,22 +277,20 @@ save_marks(struct viewer *vw)
 	size_t ns = st_store_nsources(st);
 	/* this run's sources: replace their entries by the view's */
 	for (size_t s = 0; s < ns; s++) {
-		char *key = source_key(vw, (unsigned)s);
+		const char *key = source_key(vw, (unsigned)s);
 		for (size_t i = 0; i < vw->saved.n;) {
 			if (strcmp(vw->saved.v[i].source, key) == 0)
 				st_bookmarks_remove(&vw->saved, key, vw->saved.v[i].line);
 			else
 				i++;
 		}
-		free(key);
 	}
 	for (size_t i = 0; i < st_view_bookmark_count(vw->view); i++) {
 		uint32_t seq = st_view_bookmark_seq(vw->view, i);
 		struct st_event ev;
 		st_store_get(st, seq, &ev);
-		char *key = source_key(vw, ev.source);
-		st_bookmarks_set(&vw->saved, key, ev.line, ev.ts, st_view_bookmark_note(vw->view, seq));
-		free(key);
+		st_bookmarks_set(&vw->saved, source_key(vw, ev.source), ev.line, ev.ts,
+		                 st_view_bookmark_note(vw->view, seq));
 	}
 	int rc = st_bookmarks_save(vw->state_path, &vw->saved);
 	if (rc < 0)
@@ -301,7 +308,7 @@ restore_marks(struct viewer *vw)
 	vw->marks_at = (uint32_t)st_store_count(st);
 	size_t ns = st_store_nsources(st);
 	for (size_t s = 0; s < ns; s++) {
-		char *key = source_key(vw, (unsigned)s);
+		const char *key = source_key(vw, (unsigned)s);
 		for (size_t i = 0; i < vw->saved.n; i++) {
 			const struct st_bookmark *b = &vw->saved.v[i];
 			if (strcmp(b->source, key) != 0)
@@ -310,7 +317,6 @@ restore_marks(struct viewer *vw)
 			if (seq != UINT32_MAX && st_view_bookmark_note(vw->view, seq) == NULL)
 				st_view_bookmark(vw->view, seq, b->note);
 		}
-		free(key);
 	}
 }
 
@@ -1224,6 +1230,9 @@ st_viewer_main(struct st_run *r, const struct st_viewer_opts *o)
 	st_series_free(vw->series);
 	st_hints_free(vw->hints);
 	st_view_free(vw->view);
+	for (size_t i = 0; i < vw->nkeys; i++)
+		free(vw->keys[i]);
+	free(vw->keys);
 	st_bookmarks_free(&vw->saved);
 	free(vw->state_path);
 	return 0;

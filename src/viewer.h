@@ -130,6 +130,8 @@ struct viewer {
 	/* bookmarks: the state file, and its entries for other sources */
 	char *state_path;
 	struct st_bookmarks saved;
+	char **keys;           /* each source's bookmark key (realpath) */
+	size_t nkeys;
 	uint32_t marks_at;     /* store events matched against saved ones */
 
 	/* what went to stderr while the screen was owned */
