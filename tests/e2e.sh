@@ -970,7 +970,7 @@ check "cmd: an empty command is a failed source (got $RC)" status_is 1
 check "cmd: an empty command: said" err_has "cmd:: an empty command"
 # stopped by SIGTERM, strata stops its command: no process is left behind
 MARK="31$$"
-cmd_running() { pgrep -f "sleep $MARK" >/dev/null; }
+cmd_running() { pgrep -f "^sleep $MARK" >/dev/null; }
 "$BIN" print -f cmd:"sleep $MARK" >"$T/cmdf.out" 2>"$T/cmdf.err" &
 SPID=$!
 i=0
@@ -990,7 +990,7 @@ while [ $i -lt 100 ] && cmd_running; do
 done
 if cmd_running; then
 	fail "cmd: SIGTERM: the command was left running"
-	kill -KILL $(pgrep -f "sleep $MARK") 2>/dev/null
+	kill -KILL $(pgrep -f "^sleep $MARK") 2>/dev/null
 else
 	pass
 fi
