@@ -18,6 +18,8 @@
 
 #include "strata/store.h"
 #include "strata/util.h"
+
+#define FILTER_NOW 65536 /* a rebuild without filters of at most this many events is done at once */
 #include "strata/view.h"
 
 struct pattern {
@@ -56,9 +58,11 @@ struct st_view {
 	bool backward;
 
 	enum job job;
-	/* filter: the store's order copied, filtered in place */
+	/* filter: the store's order read in slices into snap; events that
+	 * arrive meanwhile (seq >= snap_synced) wait for the sync at the end */
 	uint32_t *snap;
 	size_t snap_n, snap_i, snap_kept, snap_cap;
+	uint32_t snap_last;     /* the last event read from the order */
 	uint32_t *spare;        /* the list before the last rebuild: the next
 	                         * one's copy, so that a filter does not fault in
 	                         * fresh pages (40 MB at ten million events) */
@@ -378,7 +382,9 @@ filter_finish(struct st_view *v)
 	}
 }
 
-/* Start again from the store's order with the current filters. */
+/* Start again from the store's order with the current filters. The order
+ * is read in slices by st_view_work (not copied here: that is 40 MB at
+ * ten million events, too long for a keypress). */
 static void
 rebuild(struct st_view *v)
 {
@@ -389,8 +395,7 @@ rebuild(struct st_view *v)
 		v->anchor = v->n ? v->vis[v->sel] : ST_VIEW_NONE;
 		v->anchor_off = v->sel >= v->top ? v->sel - v->top : 0;
 	}
-	size_t n;
-	const uint32_t *order = st_store_order(v->st, &n);
+	size_t n = st_store_count(v->st);
 	if (v->snap == NULL && v->spare && v->spare_cap >= n) { /* reuse: see spare */
 		v->snap = v->spare;
 		v->snap_cap = v->spare_cap;
@@ -400,18 +405,54 @@ rebuild(struct st_view *v)
 	if (v->snap == NULL || v->snap_cap < n) {
 		free(v->snap);
 		v->snap_cap = n ? n + n / 8 : 1;
+		/* not touched here: its pages fault in as the slices fill them */
 		v->snap = st_xreallocarray(NULL, v->snap_cap, sizeof(*v->snap));
 	}
-	if (n > 0) /* fix: an empty store's order may be NULL (memcpy from NULL is UB) */
-		memcpy(v->snap, order, n * sizeof(*order));
 	v->snap_n = n;
 	v->snap_i = v->snap_kept = 0;
-	v->snap_synced = (uint32_t)st_store_count(v->st);
+	v->snap_last = ST_VIEW_NONE;
+	v->snap_synced = (uint32_t)n;
 	v->job = JOB_FILTER;
-	if (all_pass(v)) { /* nothing to test: the copy is the list */
-		v->snap_i = v->snap_kept = n;
-		filter_finish(v);
+	if (all_pass(v) && n <= FILTER_NOW) /* nothing to test, and little: at once */
+		st_view_work(v, UINT64_MAX);
+}
+
+/* One slice of the rebuild: events of the store's order from the last
+ * one read, while the budget lasts. Late events may have been merged into
+ * the order since the last slice, so the place is found again by key;
+ * they and any other new event are left to the sync at the end. */
+static bool
+filter_slice(struct st_view *v, uint64_t t0, uint64_t budget_us)
+{
+	size_t n;
+	const uint32_t *order = st_store_order(v->st, &n);
+	size_t i = 0;
+	if (v->snap_last != ST_VIEW_NONE) {
+		size_t lo = 0, hi = n;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (st_store_key_cmp(v->st, order[mid], v->snap_last) <= 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		i = lo;
 	}
+	bool all = all_pass(v);
+	while (i < n) {
+		size_t end = i + 4096 < n ? i + 4096 : n;
+		for (; i < end; i++) {
+			uint32_t s = order[i];
+			if (s >= v->snap_synced || !(all || passes(v, s)))
+				continue;
+			v->snap[v->snap_kept++] = s;
+		}
+		v->snap_last = order[i - 1];
+		v->snap_i += 4096;
+		if (i < n && now_us() - t0 >= budget_us)
+			return true;
+	}
+	return false;
 }
 
 static bool
@@ -437,14 +478,8 @@ st_view_work(struct st_view *v, uint64_t budget_us)
 {
 	uint64_t t0 = now_us();
 	if (v->job == JOB_FILTER) {
-		while (v->snap_i < v->snap_n) {
-			size_t end = v->snap_i + 4096 < v->snap_n ? v->snap_i + 4096 : v->snap_n;
-			for (; v->snap_i < end; v->snap_i++)
-				if (passes(v, v->snap[v->snap_i]))
-					v->snap[v->snap_kept++] = v->snap[v->snap_i];
-			if (now_us() - t0 >= budget_us)
-				return true;
-		}
+		if (filter_slice(v, t0, budget_us))
+			return true;
 		filter_finish(v);
 		return false;
 	}
@@ -477,7 +512,7 @@ double
 st_view_progress(const struct st_view *v)
 {
 	if (v->job == JOB_FILTER)
-		return v->snap_n ? (double)v->snap_i / (double)v->snap_n : 1.0;
+		return v->snap_n && v->snap_i < v->snap_n ? (double)v->snap_i / (double)v->snap_n : 1.0;
 	if (v->job == JOB_SEEK) {
 		if (v->n == 0)
 			return 1.0;
