@@ -607,6 +607,17 @@ disagreements(struct st_hints *h)
 			srcs[k++] = e.source;
 		}
 	}
+	/* the files in source order, not in the order their reads ended: the
+	 * same inputs say the same thing */
+	for (size_t a = 1; a < k; a++)
+		for (size_t b = a; b > 0 && srcs[b - 1] > srcs[b]; b--) {
+			unsigned ts = srcs[b];
+			size_t tf = first[b];
+			srcs[b] = srcs[b - 1];
+			first[b] = first[b - 1];
+			srcs[b - 1] = ts;
+			first[b - 1] = tf;
+		}
 	for (size_t a = 0; a < k; a++)
 		for (size_t b = a + 1; b < k; b++) {
 			struct st_entities oa, ob;
@@ -664,23 +675,47 @@ disagreements(struct st_hints *h)
 		}
 }
 
-void
-hints_context(struct st_hints *h)
+#define CONTEXT_SLICE 1024 /* causes or effects looked up in a step */
+
+/* Step 0 starts again (the entries cited are found again); then the
+ * causes and the effects are looked up in slices; the last step reads
+ * the settings, the checks and the views that disagree. The cursor counts
+ * the causes, then the effects, looked up so far, plus one. */
+bool
+hints_context_step(struct st_hints *h, size_t *i)
 {
-	facts_clear(h);
 	const struct st_context *cx = st_store_context_get(h->st);
 	size_t nc = cx ? st_context_count(cx) : 0;
-	free(h->cx_used);
-	h->cx_used = nc ? st_xcalloc(nc, 1) : NULL;
-	for (size_t i = 0; i < h->ncause; i++) {
-		h->cause[i].cx_done = false; /* cx_used is made again */
-		cause_context(h, &h->cause[i]);
+	size_t ne = h->neff < 4096 ? h->neff : 4096;
+	if (*i == 0) {
+		facts_clear(h);
+		free(h->cx_used);
+		h->cx_used = nc ? st_xcalloc(nc, 1) : NULL;
+		*i = 1;
+		return false;
 	}
-	for (size_t i = 0; i < h->neff && i < 4096; i++)
-		effect_context(h, &h->eff[i]);
+	size_t k = *i - 1;
+	if (k < h->ncause) {
+		size_t end = k + CONTEXT_SLICE < h->ncause ? k + CONTEXT_SLICE : h->ncause;
+		for (; k < end; k++) {
+			h->cause[k].cx_done = false; /* cx_used is made again */
+			cause_context(h, &h->cause[k]);
+		}
+		*i = k + 1;
+		return false;
+	}
+	k -= h->ncause;
+	if (k < ne) {
+		size_t end = k + CONTEXT_SLICE < ne ? k + CONTEXT_SLICE : ne;
+		for (; k < end; k++)
+			effect_context(h, &h->eff[k]);
+		*i = h->ncause + k + 1;
+		return false;
+	}
 	if (nc == 0)
-		return;
+		return true;
 	settings(h);
 	check_settings(h);
 	disagreements(h);
+	return true;
 }

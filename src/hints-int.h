@@ -218,18 +218,29 @@ const char *src_name(const struct st_hints *h, unsigned src);
 /* Does s (n bytes) hold needle (lower case), in any ASCII case? */
 bool has_ci(const char *s, size_t n, const char *needle);
 
+/*
+ * The ranking runs in steps (hints.c drives them, so that the viewer can
+ * spread it over its loop passes): each call does one bounded piece of
+ * its phase and returns true when the phase is over. A step's cursor is
+ * 0 (or NULL) at the phase's start; the *_abort calls free a phase left
+ * half done.
+ */
 /* metric and number effects (hints-metric.c) */
-void hints_metric_effects(struct st_hints *h);
-void hints_param_effects(struct st_hints *h);
-void hints_burst_effects(struct st_hints *h);
+struct param_job;
+bool hints_metric_step(struct st_hints *h, size_t *i);
+bool hints_param_step(struct st_hints *h, struct param_job **pj);
+void hints_param_abort(struct param_job **pj);
+bool hints_burst_step(struct st_hints *h, size_t *i);
 
 /* context: settings as causes, views that disagree (hints-context.c) */
-void hints_context(struct st_hints *h);
+bool hints_context_step(struct st_hints *h, size_t *i);
 uint32_t classify_words(const char *s, size_t n);
 void facts_clear(struct st_hints *h);
 
 /* scoring and the results (hints-rank.c) */
-void hints_rank(struct st_hints *h);
+struct rank_job;
+bool hints_rank_step(struct st_hints *h, struct rank_job **rj);
+void hints_rank_abort(struct rank_job **rj);
 st_time src_next_activity(struct st_hints *h, unsigned src, st_time after, st_time before);
 
 #endif

@@ -291,13 +291,16 @@ zero_traffic(struct st_hints *h)
 	free(done);
 }
 
-void
-hints_metric_effects(struct st_hints *h)
+bool
+hints_metric_step(struct st_hints *h, size_t *i)
 {
 	size_t ns = st_series_count(h->series);
-	for (size_t i = 0; i < ns; i++)
-		series_effects(h, st_series_at(h->series, i));
+	if (*i < ns) {
+		series_effects(h, st_series_at(h->series, (*i)++));
+		return false;
+	}
 	zero_traffic(h);
+	return true;
 }
 
 /* ---- numbers in messages */
@@ -373,52 +376,95 @@ cmp_numpt(const void *a, const void *b)
 static void param_detect(struct st_hints *h, const char *ttext, size_t pos, struct numpt *pts,
                          size_t np, size_t n);
 
-static void
-param_series(struct st_hints *h, const char *ttext, const uint32_t *seqs, size_t n)
-{
+/* One template's numbers, read in slices of events (a template may have
+ * PARAM_TPL_MAX of them: too many for one step of the viewer's ranking). */
+static void param_detect(struct st_hints *h, const char *ttext, size_t pos, struct numpt *pts,
+                         size_t np, size_t n);
+
+struct param_tpl {
 	const char *tt[ST_TPL_TOKENS];
 	size_t tl[ST_TPL_TOKENS];
-	size_t nt = tokens(ttext, strlen(ttext), tt, tl, ST_TPL_TOKENS);
+	size_t nt;
+	size_t wpos[ST_TPL_TOKENS], keylen[ST_TPL_TOKENS], nw;
+	const uint32_t *seqs;
+	size_t n, at, w;     /* events; the next event to read; the next position to detect on */
+	struct numpt *pts;   /* nw * n */
+	size_t *np;
+};
+
+#define PARAM_READ_SLICE 2048 /* events of a template read in a step */
+
+static void
+param_tpl_free(struct param_tpl *t)
+{
+	free(t->pts);
+	free(t->np);
+	memset(t, 0, sizeof(*t));
+}
+
+/* Set up for the template ttext (borrowed until param_tpl_free); false
+ * when it has no wildcard to read. */
+static bool
+param_tpl_begin(struct param_tpl *t, const char *ttext, const uint32_t *seqs, size_t n)
+{
+	memset(t, 0, sizeof(*t));
+	t->nt = tokens(ttext, strlen(ttext), t->tt, t->tl, ST_TPL_TOKENS);
 	/* the wildcard positions: "<*>" or "key=<*>" */
-	size_t wpos[ST_TPL_TOKENS], keylen[ST_TPL_TOKENS], nw = 0;
-	for (size_t pos = 0; pos < nt; pos++)
-		if (tl[pos] >= 3 && memcmp(tt[pos] + tl[pos] - 3, "<*>", 3) == 0) {
-			wpos[nw] = pos;
-			keylen[nw++] = tl[pos] - 3;
+	for (size_t pos = 0; pos < t->nt; pos++)
+		if (t->tl[pos] >= 3 && memcmp(t->tt[pos] + t->tl[pos] - 3, "<*>", 3) == 0) {
+			t->wpos[t->nw] = pos;
+			t->keylen[t->nw++] = t->tl[pos] - 3;
 		}
-	if (nw == 0)
-		return;
-	/* each event read once: its numbers at every wildcard position */
-	struct numpt *pts = st_xmalloc(nw * n * sizeof(*pts));
-	size_t *np = st_xcalloc(nw, sizeof(*np));
-	for (size_t i = 0; i < n; i++) {
-		struct st_event ev;
-		st_store_get(h->st, seqs[i], &ev);
-		size_t len = ev.len;
-		const char *nl = memchr(ev.text, '\n', len);
-		if (nl)
-			len = (size_t)(nl - ev.text);
-		const char *et[ST_TPL_TOKENS];
-		size_t el[ST_TPL_TOKENS];
-		size_t ne = tokens(ev.text, len, et, el, ST_TPL_TOKENS);
-		if (ne != nt)
-			continue;
-		for (size_t w = 0; w < nw; w++) {
-			size_t pos = wpos[w];
-			double v;
-			if (el[pos] > keylen[w] &&
-			    read_number(et[pos] + keylen[w], el[pos] - keylen[w], &v)) {
-				struct numpt *p = &pts[w * n + np[w]++];
-				p->ts = ev.ts;
-				p->v = v;
-				p->seq = seqs[i];
+	if (t->nw == 0)
+		return false;
+	t->seqs = seqs;
+	t->n = n;
+	t->pts = st_xmalloc(t->nw * n * sizeof(*t->pts));
+	t->np = st_xcalloc(t->nw, sizeof(*t->np));
+	return true;
+}
+
+/* A slice of the template's events (each read once: its numbers at every
+ * wildcard position), then one position's detection a step. True when
+ * the template is done. */
+static bool
+param_tpl_step(struct st_hints *h, struct param_tpl *t, const char *ttext)
+{
+	if (t->at < t->n) {
+		size_t end = t->at + PARAM_READ_SLICE < t->n ? t->at + PARAM_READ_SLICE : t->n;
+		for (size_t i = t->at; i < end; i++) {
+			struct st_event ev;
+			st_store_get(h->st, t->seqs[i], &ev);
+			size_t len = ev.len;
+			const char *nl = memchr(ev.text, '\n', len);
+			if (nl)
+				len = (size_t)(nl - ev.text);
+			const char *et[ST_TPL_TOKENS];
+			size_t el[ST_TPL_TOKENS];
+			size_t ne = tokens(ev.text, len, et, el, ST_TPL_TOKENS);
+			if (ne != t->nt)
+				continue;
+			for (size_t w = 0; w < t->nw; w++) {
+				size_t pos = t->wpos[w];
+				double v;
+				if (el[pos] > t->keylen[w] &&
+				    read_number(et[pos] + t->keylen[w], el[pos] - t->keylen[w], &v)) {
+					struct numpt *p = &t->pts[w * t->n + t->np[w]++];
+					p->ts = ev.ts;
+					p->v = v;
+					p->seq = t->seqs[i];
+				}
 			}
 		}
+		t->at = end;
+		return false;
 	}
-	for (size_t w = 0; w < nw; w++)
-		param_detect(h, ttext, wpos[w], pts + w * n, np[w], n);
-	free(np);
-	free(pts);
+	if (t->w < t->nw) {
+		size_t w = t->w++;
+		param_detect(h, ttext, t->wpos[w], t->pts + w * t->n, t->np[w], t->n);
+		return t->w == t->nw;
+	}
+	return true;
 }
 
 static void
@@ -510,77 +556,142 @@ param_detect(struct st_hints *h, const char *ttext, size_t pos, struct numpt *pt
 	free(v);
 }
 
+/* The numbers in messages, in steps: choose the templates worth reading
+ * (repeated, with a wildcard, not huge), sort their events by template
+ * (a counting sort over every event read, in slices), then read each
+ * template's numbers. */
+struct param_job {
+	int stage;            /* 0 choose, 1 sort, 2 read */
+	size_t nt, at, total;
+	uint32_t *off;        /* per template: its events kept (0: not read) */
+	uint32_t *start, *fill, *seqs;
+	uint32_t seq;         /* stage 1: the next event */
+	struct st_buf text;
+	bool reading;         /* stage 2: tpl is under way (its text in text) */
+	struct param_tpl tpl;
+};
+
+#define PARAM_CHOOSE_SLICE 4096  /* templates looked at in a step */
+#define PARAM_SORT_SLICE 131072  /* events sorted in a step */
+
 void
-hints_param_effects(struct st_hints *h)
+hints_param_abort(struct param_job **pj)
 {
-	size_t nt = st_tpls_count(h->tpls);
-	if (nt == 0)
+	struct param_job *j = *pj;
+	if (j == NULL)
 		return;
-	/* the templates worth reading: repeated, with a wildcard, not huge */
-	uint32_t *off = st_xcalloc(nt + 1, sizeof(*off));
-	size_t total = 0;
-	struct st_buf text = {0};
-	for (size_t i = 0; i < nt; i++) {
+	free(j->off);
+	free(j->start);
+	free(j->fill);
+	free(j->seqs);
+	param_tpl_free(&j->tpl);
+	st_buf_free(&j->text);
+	free(j);
+	*pj = NULL;
+}
+
+static void
+param_choose(struct st_hints *h, struct param_job *j)
+{
+	size_t end = j->at + PARAM_CHOOSE_SLICE < j->nt ? j->at + PARAM_CHOOSE_SLICE : j->nt;
+	for (size_t i = j->at; i < end; i++) {
 		struct st_tpl_info in;
 		st_tpls_info(h->tpls, (uint32_t)i, &in);
-		if (in.count >= 4 && in.count <= PARAM_TPL_MAX && total + in.count <= PARAM_TOTAL_MAX) {
-			text.len = 0;
-			st_tpls_text(h->tpls, (uint32_t)i, &text);
-			st_buf_addc(&text, '\0');
-			/* wildcards other than a leading time stamp, in a template
-			 * that is mostly words (not everything a wildcard) */
-			const char *p = text.p;
-			while (strncmp(p, "<*> ", 4) == 0)
-				p += 4;
-			unsigned lit = 0, wild = 0;
-			for (const char *q = p; *q;) {
-				const char *sp = strchr(q, ' ');
-				size_t len = sp ? (size_t)(sp - q) : strlen(q);
-				if (len >= 3 && memcmp(q + len - 3, "<*>", 3) == 0)
-					wild++;
-				else
-					lit++;
-				q = sp ? sp + 1 : q + len;
-			}
-			if (wild > 0 && lit >= 2 && lit >= wild) {
-				off[i] = in.count;
-				total += in.count;
-			}
+		if (in.count < 4 || in.count > PARAM_TPL_MAX || j->total + in.count > PARAM_TOTAL_MAX)
+			continue;
+		j->text.len = 0;
+		st_tpls_text(h->tpls, (uint32_t)i, &j->text);
+		st_buf_addc(&j->text, '\0');
+		/* wildcards other than a leading time stamp, in a template
+		 * that is mostly words (not everything a wildcard) */
+		const char *p = j->text.p;
+		while (strncmp(p, "<*> ", 4) == 0)
+			p += 4;
+		unsigned lit = 0, wild = 0;
+		for (const char *q = p; *q;) {
+			const char *sp = strchr(q, ' ');
+			size_t len = sp ? (size_t)(sp - q) : strlen(q);
+			if (len >= 3 && memcmp(q + len - 3, "<*>", 3) == 0)
+				wild++;
+			else
+				lit++;
+			q = sp ? sp + 1 : q + len;
+		}
+		if (wild > 0 && lit >= 2 && lit >= wild) {
+			j->off[i] = in.count;
+			j->total += in.count;
 		}
 	}
-	if (total == 0) {
-		free(off);
-		st_buf_free(&text);
+	j->at = end;
+	if (end < j->nt)
 		return;
-	}
-	/* counting sort of the events by template */
-	uint32_t *start = st_xmalloc((nt + 1) * sizeof(*start));
+	j->stage = 1;
+	if (j->total == 0)
+		return;
+	j->start = st_xmalloc((j->nt + 1) * sizeof(*j->start));
 	uint32_t acc = 0;
-	for (size_t i = 0; i < nt; i++) {
-		start[i] = acc;
-		acc += off[i];
+	for (size_t i = 0; i < j->nt; i++) {
+		j->start[i] = acc;
+		acc += j->off[i];
 	}
-	start[nt] = acc;
-	uint32_t *fill = st_xcalloc(nt, sizeof(*fill));
-	uint32_t *seqs = st_xmalloc((total ? total : 1) * sizeof(*seqs));
-	for (uint32_t s = 0; s < h->done; s++) {
-		uint32_t t = h->tplid[s];
-		if (t != NONE32 && t < nt && off[t] && fill[t] < off[t])
-			seqs[start[t] + fill[t]++] = s;
+	j->start[j->nt] = acc;
+	j->fill = st_xcalloc(j->nt, sizeof(*j->fill));
+	j->seqs = st_xmalloc(j->total * sizeof(*j->seqs));
+}
+
+bool
+hints_param_step(struct st_hints *h, struct param_job **pj)
+{
+	struct param_job *j = *pj;
+	if (j == NULL) {
+		size_t nt = st_tpls_count(h->tpls);
+		if (nt == 0)
+			return true;
+		j = *pj = st_xcalloc(1, sizeof(*j));
+		j->nt = nt;
+		j->off = st_xcalloc(nt + 1, sizeof(*j->off));
 	}
-	for (size_t i = 0; i < nt; i++) {
-		if (!off[i] || fill[i] < 4)
-			continue;
-		text.len = 0;
-		st_tpls_text(h->tpls, (uint32_t)i, &text);
-		st_buf_addc(&text, '\0');
-		param_series(h, text.p, seqs + start[i], fill[i]);
+	if (j->stage == 0) {
+		param_choose(h, j);
+		if (j->stage == 1 && j->total == 0) {
+			hints_param_abort(pj);
+			return true;
+		}
+		return false;
 	}
-	free(seqs);
-	free(fill);
-	free(start);
-	free(off);
-	st_buf_free(&text);
+	if (j->stage == 1) {
+		uint32_t end = h->done - j->seq > PARAM_SORT_SLICE ? j->seq + PARAM_SORT_SLICE : h->done;
+		for (uint32_t s = j->seq; s < end; s++) {
+			uint32_t t = h->tplid[s];
+			if (t != NONE32 && t < j->nt && j->off[t] && j->fill[t] < j->off[t])
+				j->seqs[j->start[t] + j->fill[t]++] = s;
+		}
+		j->seq = end;
+		if (end == h->done) {
+			j->stage = 2;
+			j->at = 0;
+		}
+		return false;
+	}
+	if (j->reading) {
+		if (param_tpl_step(h, &j->tpl, j->text.p)) {
+			param_tpl_free(&j->tpl);
+			j->reading = false;
+		}
+		return false;
+	}
+	while (j->at < j->nt && (!j->off[j->at] || j->fill[j->at] < 4))
+		j->at++;
+	if (j->at == j->nt) {
+		hints_param_abort(pj);
+		return true;
+	}
+	size_t i = j->at++;
+	j->text.len = 0;
+	st_tpls_text(h->tpls, (uint32_t)i, &j->text);
+	st_buf_addc(&j->text, '\0');
+	j->reading = param_tpl_begin(&j->tpl, j->text.p, j->seqs + j->start[i], j->fill[i]);
+	return false;
 }
 
 /* ---- bursts */
@@ -604,38 +715,50 @@ cmp_occ(const void *a, const void *b)
  * and the counts run through the detectors; a shift up or a spike to at
  * least three times the rate before is a burst effect of its own.
  */
+static bool
+occ_before(const struct occurrence *a, const struct occurrence *b)
+{
+	return a->ts < b->ts || (a->ts == b->ts && a->seq < b->seq);
+}
+
 static void
 burst(struct st_hints *h, size_t gi)
 {
 	struct effect *g = &h->eff[gi];
 	if (g->nocc < BURST_MIN)
 		return;
+	/* no sort of the group (up to a million events, too long for a step
+	 * of the viewer's ranking): counts per bucket and each bucket's first
+	 * event are found in one pass */
 	size_t n = g->nocc;
-	struct occurrence *o = st_xmalloc(n * sizeof(*o));
-	memcpy(o, g->occ, n * sizeof(*o));
-	qsort(o, n, sizeof(*o), cmp_occ);
-	st_time span = o[n - 1].ts - o[0].ts;
+	const struct occurrence *o = g->occ;
+	st_time t0 = o[0].ts, t1 = o[0].ts;
+	for (size_t i = 1; i < n; i++) {
+		if (o[i].ts < t0)
+			t0 = o[i].ts;
+		if (o[i].ts > t1)
+			t1 = o[i].ts;
+	}
+	st_time span = t1 - t0;
 	st_time width = span / BURST_BUCKETS + 1;
 	if (width < 60 * SEC_US)
 		width = 60 * SEC_US;
 	size_t nb = (size_t)(span / width) + 1;
-	if (nb < 8) {
-		free(o);
+	if (nb < 8)
 		return;
-	}
 	st_time *ts = st_xcalloc(nb, sizeof(*ts));
 	double *v = st_xcalloc(nb, sizeof(*v));
 	size_t *first = st_xmalloc(nb * sizeof(*first));
 	for (size_t b = 0; b < nb; b++) {
-		ts[b] = o[0].ts + (st_time)b * width;
+		ts[b] = t0 + (st_time)b * width;
 		first[b] = SIZE_MAX;
 	}
 	for (size_t i = 0; i < n; i++) {
-		size_t b = (size_t)((o[i].ts - o[0].ts) / width);
+		size_t b = (size_t)((o[i].ts - t0) / width);
 		if (b >= nb)
 			b = nb - 1;
 		v[b] += 1;
-		if (first[b] == SIZE_MAX)
+		if (first[b] == SIZE_MAX || occ_before(&o[i], &o[first[b]]))
 			first[b] = i;
 	}
 	struct st_detect_opts opts = {.min_change = 2.0};
@@ -650,12 +773,28 @@ burst(struct st_hints *h, size_t gi)
 		    !(a->after >= 3 * (a->before > 0.5 ? a->before : 0.5)))
 			continue;
 		/* the bucket is coarse: the burst starts at the first of the events
-		 * that come as fast as in it */
-		size_t fi = first[a->at];
+		 * that come as fast as in it, looked for back over the two buckets
+		 * before (the rate there was a third of the burst's at most) */
 		double gap = (double)width / (a->after > 1 ? a->after : 1);
-		while (fi > 0 && (double)(o[fi].ts - o[fi - 1].ts) <= 3 * gap)
+		struct occurrence at_occ = o[first[a->at]];
+		st_time from = ts[a->at >= 2 ? a->at - 2 : 0];
+		size_t nw = 0;
+		for (size_t i = 0; i < n; i++)
+			if (o[i].ts >= from && occ_before(&o[i], &at_occ))
+				nw++;
+		struct occurrence *w = st_xmalloc((nw + 1) * sizeof(*w));
+		nw = 0;
+		for (size_t i = 0; i < n; i++)
+			if (o[i].ts >= from && occ_before(&o[i], &at_occ))
+				w[nw++] = o[i];
+		qsort(w, nw, sizeof(*w), cmp_occ);
+		w[nw] = at_occ;
+		size_t fi = nw;
+		while (fi > 0 && (double)(w[fi].ts - w[fi - 1].ts) <= 3 * gap)
 			fi--;
-		const struct occurrence *at = &o[fi];
+		struct occurrence start = w[fi];
+		free(w);
+		const struct occurrence *at = &start;
 		struct effect *e = effect_new(h);
 		g = &h->eff[gi]; /* effect_new may move the array */
 		e->cls = g->cls;
@@ -688,13 +827,13 @@ burst(struct st_hints *h, size_t gi)
 	free(first);
 	free(ts);
 	free(v);
-	free(o);
 }
 
-void
-hints_burst_effects(struct st_hints *h)
+bool
+hints_burst_step(struct st_hints *h, size_t *i)
 {
-	size_t n = h->nlog_eff;
-	for (size_t i = 0; i < n; i++)
-		burst(h, i);
+	if (*i >= h->nlog_eff)
+		return true;
+	burst(h, (*i)++);
+	return false;
 }

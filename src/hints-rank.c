@@ -321,6 +321,30 @@ keys_share(const struct keyset *a, const struct keyset *b, unsigned minw)
 
 #define HINT_EVID 16
 
+/* The effects in time order (then source, line, type), set by rank_hints:
+ * the evidence lists follow it, not the order the effects were found in,
+ * which follows the order the sources' reads ended (the same inputs must
+ * give the same report). */
+static const size_t *eff_order;
+static const struct st_hints *eff_order_h;
+
+static int
+cmp_eff_order(const void *a, const void *b)
+{
+	const struct effect *x = &eff_order_h->eff[*(const size_t *)a];
+	const struct effect *y = &eff_order_h->eff[*(const size_t *)b];
+	if (x->at != y->at)
+		return x->at < y->at ? -1 : 1;
+	if (x->source != y->source)
+		return x->source < y->source ? -1 : 1;
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	int t = strcmp(x->type, y->type);
+	if (t)
+		return t;
+	return strcmp(x->text ? x->text : "", y->text ? y->text : "");
+}
+
 static void
 make_hint(struct st_hints *h, struct st_hint *out, const struct cause *c, size_t ci,
           const struct effect *e, const struct pair *p, double score, const size_t *mine,
@@ -392,7 +416,7 @@ make_hint(struct st_hints *h, struct st_hint *out, const struct cause *c, size_t
 	}
 	/* symptoms nearby that no cause took, on the same things */
 	for (size_t i = 0; i < h->neff && n < HINT_EVID; i++) {
-		const struct effect *o = &h->eff[i];
+		const struct effect *o = &h->eff[eff_order[i]];
 		if (o == e || o->best >= 0 || o->at == ST_TIME_NONE)
 			continue;
 		if (llabs(o->at - e->at) > 3600 * SEC_US)
@@ -414,6 +438,8 @@ cmp_hint(const void *a, const void *b)
 		return x->score > y->score ? -1 : 1;
 	if (x->cause.ts != y->cause.ts)
 		return x->cause.ts < y->cause.ts ? -1 : 1;
+	if (x->cause.source != y->cause.source)
+		return x->cause.source < y->cause.source ? -1 : 1;
 	return x->cause.line < y->cause.line ? -1 : x->cause.line > y->cause.line;
 }
 
@@ -423,7 +449,11 @@ cmp_unexpl(const void *a, const void *b)
 	const struct st_hint *x = a, *y = b;
 	if (x->effect.ts != y->effect.ts)
 		return x->effect.ts < y->effect.ts ? -1 : 1;
-	return x->effect.line < y->effect.line ? -1 : x->effect.line > y->effect.line;
+	if (x->effect.source != y->effect.source)
+		return x->effect.source < y->effect.source ? -1 : 1;
+	if (x->effect.line != y->effect.line)
+		return x->effect.line < y->effect.line ? -1 : 1;
+	return strcmp(x->summary, y->summary);
 }
 
 static uint64_t
@@ -468,59 +498,118 @@ check_causes(struct st_hints *h)
 	}
 }
 
+/* The ranking in steps: the checks become causes and the rarity map is
+ * made (in slices of causes), then every (cause, effect) pair is scored
+ * (a slice of causes for one effect a step), then the hints are made. */
+struct rank_job {
+	int stage;            /* 0 begin, 1 rarity, 2 pairs, 3 hints */
+	size_t nc, ne, i, j;
+	struct dfmap df;
+	double ndocs;
+	struct pair *best;    /* per effect */
+	struct pair *pp;      /* per cause, for the effect being scored */
+	double *s;
+	double sum;
+};
+
+#define RANK_SLICE 1024 /* causes in a step */
+
 void
-hints_rank(struct st_hints *h)
+hints_rank_abort(struct rank_job **rj)
+{
+	struct rank_job *j = *rj;
+	if (j == NULL)
+		return;
+	free(j->df.k);
+	free(j->df.n);
+	free(j->best);
+	free(j->pp);
+	free(j->s);
+	free(j);
+	*rj = NULL;
+}
+
+static void
+rank_begin(struct st_hints *h, struct rank_job *j)
 {
 	check_causes(h);
-	size_t nc = h->ncause, ne = h->neff;
-	struct dfmap df;
-	df.cap = 1024;
-	while (df.cap < (nc + ne + 1) * KEYS_MAX * 2)
-		df.cap *= 2;
-	df.k = st_xcalloc(df.cap, sizeof(*df.k));
-	df.n = st_xcalloc(df.cap, sizeof(*df.n));
-	for (size_t i = 0; i < nc; i++)
-		df_add(&df, &h->cause[i].keys);
-	for (size_t i = 0; i < ne; i++)
-		df_add(&df, &h->eff[i].keys);
-	double ndocs = (double)(nc + ne);
+	j->nc = h->ncause;
+	j->ne = h->neff;
+	/* sized by the keys there are (at most half full), not by KEYS_MAX
+	 * a set: tens of thousands of routine changes made it 60 MB */
+	size_t keys = 0;
+	for (size_t i = 0; i < j->nc; i++)
+		keys += h->cause[i].keys.n;
+	for (size_t i = 0; i < j->ne; i++)
+		keys += h->eff[i].keys.n;
+	j->df.cap = 1024;
+	while (j->df.cap < keys * 2 + 1)
+		j->df.cap *= 2;
+	j->df.k = st_xcalloc(j->df.cap, sizeof(*j->df.k));
+	j->df.n = st_xcalloc(j->df.cap, sizeof(*j->df.n));
+	j->ndocs = (double)(j->nc + j->ne);
+	j->best = st_xcalloc(j->ne ? j->ne : 1, sizeof(*j->best));
+	j->s = st_xmalloc((j->nc ? j->nc : 1) * sizeof(*j->s));
+	j->pp = st_xmalloc((j->nc ? j->nc : 1) * sizeof(*j->pp));
+	j->stage = 1;
+}
 
-	struct pair *best = st_xcalloc(ne ? ne : 1, sizeof(*best));
-	double *s = st_xmalloc((nc ? nc : 1) * sizeof(*s));
-	struct pair *pp = st_xmalloc((nc ? nc : 1) * sizeof(*pp));
-	for (size_t i = 0; i < ne; i++) {
-		struct effect *e = &h->eff[i];
+/* Score a slice of the causes for effect j->i; after the last, choose its
+ * best cause, each scaled by its share of the candidates. */
+static void
+rank_pairs(struct st_hints *h, struct rank_job *j)
+{
+	struct effect *e = &h->eff[j->i];
+	if (j->j == 0) {
 		e->best = -1;
 		e->best_score = 0;
-		double sum = 0;
-		for (size_t j = 0; j < nc; j++) {
-			s[j] = 0;
-			if (score_pair(h, &df, ndocs, &h->cause[j], e, &pp[j]) && pp[j].score >= 0.1) {
-				s[j] = pp[j].score;
-				sum += s[j];
-			}
-		}
-		for (size_t j = 0; j < nc; j++) {
-			if (s[j] <= 0)
-				continue;
-			double f = s[j] * pow(s[j] / sum, 0.25); /* explaining away */
-			if (f > e->best_score) {
-				e->best_score = f;
-				e->best = (int)j;
-				best[i] = pp[j];
-				best[i].score = f;
-			}
-		}
-		if (e->best_score < LOW)
-			e->best = -1;
+		j->sum = 0;
 	}
+	size_t end = j->j + RANK_SLICE < j->nc ? j->j + RANK_SLICE : j->nc;
+	for (size_t c = j->j; c < end; c++) {
+		j->s[c] = 0;
+		if (score_pair(h, &j->df, j->ndocs, &h->cause[c], e, &j->pp[c]) &&
+		    j->pp[c].score >= 0.1) {
+			j->s[c] = j->pp[c].score;
+			j->sum += j->s[c];
+		}
+	}
+	j->j = end;
+	if (end < j->nc)
+		return;
+	for (size_t c = 0; c < j->nc; c++) {
+		if (j->s[c] <= 0)
+			continue;
+		double f = j->s[c] * pow(j->s[c] / j->sum, 0.25); /* explaining away */
+		if (f > e->best_score) {
+			e->best_score = f;
+			e->best = (int)c;
+			j->best[j->i] = j->pp[c];
+			j->best[j->i].score = f;
+		}
+	}
+	if (e->best_score < LOW)
+		e->best = -1;
+	j->i++;
+	j->j = 0;
+}
 
+static void
+rank_hints(struct st_hints *h, size_t nc, size_t ne, const struct pair *best)
+{
+	size_t *ord = st_xmalloc((ne ? ne : 1) * sizeof(*ord));
+	for (size_t i = 0; i < ne; i++)
+		ord[i] = i;
+	eff_order_h = h;
+	qsort(ord, ne, sizeof(*ord), cmp_eff_order);
+	eff_order = ord;
 	/* a hint per cause: its best effect, raised a little by the others */
 	h->hints = st_xcalloc(nc ? nc : 1, sizeof(*h->hints));
 	size_t *mine = st_xmalloc((ne ? ne : 1) * sizeof(*mine));
 	for (size_t j = 0; j < nc; j++) {
 		size_t nm = 0, top = SIZE_MAX;
-		for (size_t i = 0; i < ne; i++)
+		for (size_t k = 0; k < ne; k++) {
+			size_t i = ord[k];
 			if (h->eff[i].best == (int)j) {
 				mine[nm++] = i;
 				if (top == SIZE_MAX || h->eff[i].best_score > h->eff[top].best_score ||
@@ -528,6 +617,7 @@ hints_rank(struct st_hints *h)
 				     h->eff[i].at < h->eff[top].at))
 					top = i;
 			}
+		}
 		if (nm == 0)
 			continue;
 		double sc = h->eff[top].best_score;
@@ -585,9 +675,39 @@ hints_rank(struct st_hints *h)
 	sig = mix(sig, h->nunexpl);
 	h->sig = sig;
 	free(mine);
-	free(best);
-	free(s);
-	free(pp);
-	free(df.k);
-	free(df.n);
+	free(ord);
+	eff_order = NULL;
+}
+
+bool
+hints_rank_step(struct st_hints *h, struct rank_job **rj)
+{
+	struct rank_job *j = *rj;
+	if (j == NULL) {
+		j = *rj = st_xcalloc(1, sizeof(*j));
+		rank_begin(h, j);
+		return false;
+	}
+	if (j->stage == 1) {
+		/* rarity: how many causes and effects name each key */
+		size_t all = j->nc + j->ne;
+		size_t end = j->i + RANK_SLICE < all ? j->i + RANK_SLICE : all;
+		for (size_t k = j->i; k < end; k++)
+			df_add(&j->df, k < j->nc ? &h->cause[k].keys : &h->eff[k - j->nc].keys);
+		j->i = end;
+		if (end == all) {
+			j->stage = j->ne ? 2 : 3;
+			j->i = j->j = 0;
+		}
+		return false;
+	}
+	if (j->stage == 2) {
+		rank_pairs(h, j);
+		if (j->i == j->ne)
+			j->stage = 3;
+		return false;
+	}
+	rank_hints(h, j->nc, j->ne, j->best);
+	hints_rank_abort(rj);
+	return true;
 }

@@ -455,11 +455,37 @@ struct hints_maps {
 	struct gmap chg;    /* change keys seen: how many times */
 };
 
+/* The ranking under way, in phases (st_hints_rank_step). */
+enum rk_phase { RK_IDLE, RK_SERIES, RK_METRIC, RK_PARAM, RK_BURST, RK_CONTEXT, RK_RANK };
+
+/* The results handed out: copies that own their strings, so that reading
+ * more events or a ranking under way never moves what a caller shows. */
+struct published {
+	struct st_hint *hints, *unexpl;
+	size_t nhints, nunexpl;
+	void **strs;            /* what they own: strings, evidence arrays */
+	size_t nstrs, capstrs;
+	size_t effects, causes; /* found by that ranking (for stats) */
+};
+
 /* The maps live beside the hints; kept out of the public struct. */
 struct hints_priv {
 	struct st_hints pub;
 	struct hints_maps m;
+	enum rk_phase phase;
+	size_t rk_i;
+	uint32_t rk_end;          /* events read when the ranking began */
+	struct param_job *pj;
+	struct rank_job *rj;
+	double rk_seconds;        /* work done on it so far */
+	struct published out;
 };
+
+static struct hints_priv *
+priv(const struct st_hints *h)
+{
+	return (struct hints_priv *)h;
+}
 
 static struct hints_maps *
 maps(struct st_hints *h)
@@ -909,12 +935,86 @@ results_clear(struct st_hints *h)
 	h->nhints = h->nunexpl = 0;
 }
 
+static void
+published_clear(struct published *o)
+{
+	for (size_t i = 0; i < o->nstrs; i++)
+		free(o->strs[i]);
+	free(o->strs);
+	free(o->hints);
+	free(o->unexpl);
+	memset(o, 0, sizeof(*o));
+}
+
+static void *
+own_ptr(struct published *o, void *p)
+{
+	if (o->nstrs == o->capstrs) {
+		o->capstrs = o->capstrs ? o->capstrs * 2 : 64;
+		o->strs = st_xreallocarray(o->strs, o->capstrs, sizeof(*o->strs));
+	}
+	return o->strs[o->nstrs++] = p;
+}
+
+static const char *
+own(struct published *o, const char *s)
+{
+	return s ? own_ptr(o, st_xstrdup(s)) : NULL;
+}
+
+static void
+copy_hint(struct published *o, struct st_hint *to, const struct st_hint *from)
+{
+	*to = *from;
+	to->cause.text = own(o, from->cause.text);
+	to->effect.text = own(o, from->effect.text);
+	to->metric = own(o, from->metric);
+	to->summary = own(o, from->summary);
+	const char **ev = own_ptr(o, st_xcalloc(from->nevidence ? from->nevidence : 1, sizeof(*ev)));
+	for (size_t i = 0; i < from->nevidence; i++)
+		ev[i] = own(o, from->evidence[i]);
+	to->evidence = ev;
+}
+
+/* The ranking is done: its results become the ones handed out, and what
+ * it derived (metric, number, burst and setting effects, settings and
+ * checks as causes) is dropped, so that events read next are added to
+ * the effects and causes of events alone. */
+static void
+publish(struct st_hints *h)
+{
+	struct hints_priv *p = priv(h);
+	published_clear(&p->out);
+	struct published *o = &p->out;
+	o->hints = st_xcalloc(h->nhints ? h->nhints : 1, sizeof(*o->hints));
+	for (size_t i = 0; i < h->nhints; i++)
+		copy_hint(o, &o->hints[i], &h->hints[i]);
+	o->nhints = h->nhints;
+	o->unexpl = st_xcalloc(h->nunexpl ? h->nunexpl : 1, sizeof(*o->unexpl));
+	for (size_t i = 0; i < h->nunexpl; i++)
+		copy_hint(o, &o->unexpl[i], &h->unexpl[i]);
+	o->nunexpl = h->nunexpl;
+	o->effects = h->neff;
+	o->causes = h->ncause;
+	results_clear(h);
+	for (size_t i = h->nlog_eff; i < h->neff; i++)
+		effect_clear(&h->eff[i]);
+	h->neff = h->nlog_eff;
+	for (size_t i = h->nlog_cause; i < h->ncause; i++)
+		cause_clear(&h->cause[i]);
+	h->ncause = h->nlog_cause;
+}
+
 void
 st_hints_free(struct st_hints *h)
 {
 	if (h == NULL)
 		return;
+	struct hints_priv *p = priv(h);
 	struct hints_maps *m = maps(h);
+	hints_param_abort(&p->pj);
+	hints_rank_abort(&p->rj);
+	published_clear(&p->out);
 	results_clear(h);
 	free(h->strs);
 	for (size_t i = 0; i < h->neff; i++)
@@ -956,6 +1056,8 @@ bool
 st_hints_read(struct st_hints *h, uint32_t max_events)
 {
 	uint32_t count = (uint32_t)st_store_count(h->st);
+	if (priv(h)->phase != RK_IDLE)
+		return h->done == count; /* the ranking reads what was read */
 	uint32_t end = count - h->done > max_events ? h->done + max_events : count;
 	st_classify(h->notes, h->st, end);
 	read_events(h, end);
@@ -963,54 +1065,132 @@ st_hints_read(struct st_hints *h, uint32_t max_events)
 }
 
 bool
+st_hints_ranking(const struct st_hints *h)
+{
+	return priv(h)->phase != RK_IDLE;
+}
+
+void
+st_hints_rank_begin(struct st_hints *h)
+{
+	struct hints_priv *p = priv(h);
+	if (p->phase != RK_IDLE)
+		return;
+	/* what the last one derived is gone (publish); this one starts from
+	 * the effects and causes of the events read */
+	p->phase = RK_SERIES;
+	p->rk_i = 0;
+	p->rk_end = h->done;
+	p->rk_seconds = 0;
+}
+
+#define SERIES_SLICE 262144 /* events read for metric series in a step */
+
+/* One bounded piece of the ranking; true when it is over. */
+static bool
+rank_step(struct st_hints *h)
+{
+	struct hints_priv *p = priv(h);
+	switch (p->phase) {
+	case RK_IDLE:
+		return true;
+	case RK_SERIES: {
+		uint32_t from = h->series_from;
+		uint32_t end = p->rk_end - from > SERIES_SLICE ? from + SERIES_SLICE : p->rk_end;
+		if (from < p->rk_end)
+			h->series_from = st_series_update_to(h->series, h->st, from, end);
+		if (from >= p->rk_end || h->series_from >= p->rk_end) {
+			p->phase = RK_METRIC;
+			p->rk_i = 0;
+		}
+		return false;
+	}
+	case RK_METRIC:
+		if (hints_metric_step(h, &p->rk_i))
+			p->phase = RK_PARAM;
+		return false;
+	case RK_PARAM:
+		if (hints_param_step(h, &p->pj)) {
+			p->phase = RK_BURST;
+			p->rk_i = 0;
+		}
+		return false;
+	case RK_BURST:
+		if (hints_burst_step(h, &p->rk_i)) {
+			p->phase = RK_CONTEXT;
+			p->rk_i = 0;
+		}
+		return false;
+	case RK_CONTEXT:
+		if (hints_context_step(h, &p->rk_i))
+			p->phase = RK_RANK;
+		return false;
+	case RK_RANK:
+		if (!hints_rank_step(h, &p->rj))
+			return false;
+		publish(h);
+		p->phase = RK_IDLE;
+		return true;
+	}
+	return true;
+}
+
+bool
+st_hints_rank_step(struct st_hints *h, uint64_t budget_us)
+{
+	struct hints_priv *p = priv(h);
+	if (p->phase == RK_IDLE)
+		return true;
+	double t0 = now_s();
+	bool done;
+	do
+		done = rank_step(h);
+	while (!done && (now_s() - t0) * 1e6 < (double)budget_us);
+	p->rk_seconds += now_s() - t0;
+	if (done)
+		h->seconds = p->rk_seconds;
+	return done;
+}
+
+bool
 st_hints_update(struct st_hints *h)
 {
-	double t0 = now_s();
+	while (!st_hints_rank_step(h, UINT64_MAX)) /* one left under way */
+		;
 	uint32_t end = (uint32_t)st_store_count(h->st);
 	st_classify(h->notes, h->st, end);
 	read_events(h, end);
-	h->series_from = st_series_update(h->series, h->st, h->series_from);
-	/* effects and causes derived from whole series, templates and the
-	 * context are made again each time: drop the previous ones */
-	for (size_t i = h->nlog_eff; i < h->neff; i++)
-		effect_clear(&h->eff[i]);
-	h->neff = h->nlog_eff;
-	for (size_t i = h->nlog_cause; i < h->ncause; i++)
-		cause_clear(&h->cause[i]);
-	h->ncause = h->nlog_cause;
-	hints_metric_effects(h);
-	hints_param_effects(h);
-	hints_burst_effects(h);
-	hints_context(h);
 	uint64_t old = h->sig;
-	results_clear(h);
-	hints_rank(h);
-	h->seconds = now_s() - t0;
+	st_hints_rank_begin(h);
+	while (!st_hints_rank_step(h, UINT64_MAX))
+		;
 	return h->sig != old;
 }
 
 size_t
 st_hints_count(const struct st_hints *h)
 {
-	return h->nhints;
+	return priv(h)->out.nhints;
 }
 
 const struct st_hint *
 st_hints_get(const struct st_hints *h, size_t i)
 {
-	return i < h->nhints ? &h->hints[i] : NULL;
+	const struct published *o = &priv(h)->out;
+	return i < o->nhints ? &o->hints[i] : NULL;
 }
 
 size_t
 st_hints_unexplained_count(const struct st_hints *h)
 {
-	return h->nunexpl;
+	return priv(h)->out.nunexpl;
 }
 
 const struct st_hint *
 st_hints_unexplained(const struct st_hints *h, size_t i)
 {
-	return i < h->nunexpl ? &h->unexpl[i] : NULL;
+	const struct published *o = &priv(h)->out;
+	return i < o->nunexpl ? &o->unexpl[i] : NULL;
 }
 
 const char *
@@ -1028,8 +1208,8 @@ void
 st_hints_stats(const struct st_hints *h, struct st_hints_stats *out)
 {
 	out->events = h->done;
-	out->effects = h->neff;
-	out->causes = h->ncause;
+	out->effects = priv(h)->out.effects;
+	out->causes = priv(h)->out.causes;
 	out->templates = st_tpls_count(h->tpls);
 	out->series = st_series_count(h->series);
 	out->seconds = h->seconds;

@@ -612,7 +612,16 @@ sample(struct st_series_set *set, struct st_store *st, const struct st_timectx *
 uint32_t
 st_series_update(struct st_series_set *set, struct st_store *st, uint32_t from_seq)
 {
+	return st_series_update_to(set, st, from_seq, (uint32_t)st_store_count(st));
+}
+
+uint32_t
+st_series_update_to(struct st_series_set *set, struct st_store *st, uint32_t from_seq,
+                    uint32_t end)
+{
 	uint32_t n = (uint32_t)st_store_count(st);
+	if (end < n)
+		n = end;
 	uint32_t seq = from_seq > set->next_seq ? from_seq : set->next_seq;
 	int prom = st_format_find("prometheus");
 	struct st_timectx tc;

@@ -30,11 +30,12 @@
  *
  * Updating: st_hints_update reads the events that arrived since the last
  * call (classify, series and template passes are incremental) and then
- * ranks again; ranking is over the effects and causes found so far, which
- * are few compared with events, so a live run can call it once a second.
+ * ranks again, all at once; the viewer does the same in slices
+ * (st_hints_read, st_hints_rank_step).
  *
- * Ownership: the hints own everything they hand out (texts, evidence);
- * pointers stay valid until the next st_hints_update or st_hints_free.
+ * Ownership: the hints own everything they hand out (texts, evidence):
+ * copies made when a ranking ends, valid until the next ranking ends
+ * (st_hints_update, or st_hints_rank_step returning true) or st_hints_free.
  * They refer to the store by source and line; the store must outlive them.
  */
 #ifndef STRATA_HINTS_H
@@ -90,12 +91,21 @@ void st_hints_free(struct st_hints *h);
 bool st_hints_update(struct st_hints *h);
 
 /*
- * Read at most max_events of the events that arrived, without ranking:
- * an interactive front end calls it in slices so that reading ten
- * million events never stalls its loop, then st_hints_update once it
- * returns true (every event read). The ranking itself costs little.
+ * The same in slices, for a front end that must never stall (the viewer):
+ * st_hints_read reads at most max_events of the events that arrived and
+ * returns true when all are read; st_hints_rank_begin starts a ranking of
+ * the events read so far, and st_hints_rank_step works on it for about
+ * budget_us (a step is a bounded piece: a slice of events, of causes, one
+ * template or metric series) and returns true when it is done, its
+ * results now the ones st_hints_get gives. Until then they are the last
+ * ranking's. st_hints_read reads nothing while a ranking is under way.
+ * At ten million events with tens of thousands of routine changes a
+ * ranking is about half a second of work, so it must not run at once.
  */
 bool st_hints_read(struct st_hints *h, uint32_t max_events);
+void st_hints_rank_begin(struct st_hints *h);
+bool st_hints_rank_step(struct st_hints *h, uint64_t budget_us);
+bool st_hints_ranking(const struct st_hints *h);
 
 /* The ranked hints with at least low confidence, best first. */
 size_t st_hints_count(const struct st_hints *h);

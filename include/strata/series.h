@@ -108,6 +108,10 @@ void st_series_free(struct st_series_set *set);
  * the from_seq of the next call.
  */
 uint32_t st_series_update(struct st_series_set *set, struct st_store *st, uint32_t from_seq);
+/* The same up to (not including) sequence number end: a slice of the work,
+ * for a caller that must not stall (the viewer's hints). */
+uint32_t st_series_update_to(struct st_series_set *set, struct st_store *st, uint32_t from_seq,
+                             uint32_t end);
 
 size_t st_series_count(const struct st_series_set *set);
 /* Series i (0 <= i < count), in the order they first appeared. */
