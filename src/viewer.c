@@ -34,8 +34,9 @@
 #include "viewer.h"
 
 #define HINTS_MS 1000   /* hints are ranked again at most this often */
-#define WORK_US 8000    /* a job's slice per pass: the screen stays live */
-#define HINTS_SLICE 16384 /* events the hints read per pass (about 8 ms) */
+#define WORK_US 5000    /* a job's slice per pass: the screen stays live */
+#define HINTS_US 4000   /* the hints' reading or ranking per pass */
+#define HINTS_SLICE 2048 /* events the hints read at a time (well under 1 ms) */
 
 const char *const st_viewer_help[] = {
 	"Moving",
@@ -329,11 +330,10 @@ cmp_u32(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* A ranking ended: the hinted events, for the marks and the strip. */
 static void
 update_hints(struct viewer *vw)
 {
-	st_hints_update(vw->hints);
-	vw->hints_at = (uint32_t)st_store_count(vw->run->store);
 	free(vw->hinted);
 	size_t n = st_hints_count(vw->hints);
 	vw->hinted = st_xcalloc(2 * n + 1, sizeof(*vw->hinted));
@@ -886,6 +886,10 @@ struct timing {
 	uint64_t start, replayed, ready;
 	uint32_t *lat_us;
 	size_t nlat;
+	uint32_t *pass_us;    /* each loop pass's length once the timeline is listed */
+	size_t npass;
+	uint32_t key;         /* the first of the keys not drawn yet */
+	uint32_t slow_key, slow_us; /* the slowest keypress */
 };
 
 struct ui {
@@ -936,8 +940,13 @@ draw(struct ui *u)
 	}
 	st_term_draw(&u->grid, cx, cy);
 	if (u->tm.key_t0) {
+		uint64_t d = (uv_hrtime() - u->tm.key_t0) / 1000;
+		if (d > u->tm.slow_us) {
+			u->tm.slow_us = (uint32_t)d;
+			u->tm.slow_key = u->tm.key;
+		}
 		if (u->tm.lat_us && u->tm.nlat < LAT_MAX)
-			u->tm.lat_us[u->tm.nlat++] = (uint32_t)((uv_hrtime() - u->tm.key_t0) / 1000);
+			u->tm.lat_us[u->tm.nlat++] = (uint32_t)d;
 		u->tm.key_t0 = 0;
 	}
 }
@@ -961,18 +970,39 @@ timing_report(struct ui *u)
 	st_hints_stats(u->vw.hints, &hs);
 	fprintf(stderr, "viewer: hints read %llu events; their last ranking took %.3f s\n",
 	        (unsigned long long)hs.events, hs.seconds);
+	if (t->npass > 0) {
+		/* a key that comes during a pass waits for its end: the bound on
+		 * what the figures below leave out */
+		qsort(t->pass_us, t->npass, sizeof(*t->pass_us), cmp_lat);
+		fprintf(stderr, "viewer: %zu loop passes once listed: p50 %.2f ms, p99 %.2f ms, max %.2f ms\n",
+		        t->npass, t->pass_us[t->npass / 2] / 1e3, t->pass_us[t->npass * 99 / 100] / 1e3,
+		        t->pass_us[t->npass - 1] / 1e3);
+	}
 	if (t->nlat == 0)
 		return;
 	qsort(t->lat_us, t->nlat, sizeof(*t->lat_us), cmp_lat);
-	fprintf(stderr, "viewer: %zu keypresses drawn; key to screen p50 %.2f ms, p99 %.2f ms, max %.2f ms\n",
+	fprintf(stderr, "viewer: %zu keypresses drawn; key to screen p50 %.2f ms, p99 %.2f ms, max %.2f ms (key %u)\n",
 	        t->nlat, t->lat_us[t->nlat / 2] / 1e3, t->lat_us[t->nlat * 99 / 100] / 1e3,
-	        t->lat_us[t->nlat - 1] / 1e3);
+	        t->lat_us[t->nlat - 1] / 1e3, t->slow_key);
 }
+
+static unsigned pass(struct ui *u, struct st_run *r);
 
 static unsigned
 on_pass(struct st_run *r, void *arg)
 {
 	struct ui *u = arg;
+	uint64_t t0 = uv_hrtime();
+	unsigned later = pass(u, r);
+	if (u->tm.ready && u->tm.pass_us && u->tm.npass < LAT_MAX)
+		u->tm.pass_us[u->tm.npass++] = (uint32_t)((uv_hrtime() - t0) / 1000);
+	return later;
+}
+
+/* One loop pass: take what arrived, work a slice, draw. */
+static unsigned
+pass(struct ui *u, struct st_run *r)
+{
 	struct viewer *vw = &u->vw;
 	if (vw->quit) {
 		st_run_stop(r);
@@ -980,6 +1010,11 @@ on_pass(struct st_run *r, void *arg)
 	}
 	uint32_t count = (uint32_t)st_store_count(r->store);
 	st_classify(r->notes, r->store, count);
+	/* late events are merged into the store's order as they come, near
+	 * its end: left to the first filter, ten million events' worth of them
+	 * would move the whole order at once (30 ms) */
+	size_t norder;
+	(void)st_store_order(r->store, &norder);
 	update_series(vw, &u->seen);
 	update_names(vw);
 	bool live = st_sources_replaying(r->sources) || st_sources_live(r->sources) > 0;
@@ -987,8 +1022,12 @@ on_pass(struct st_run *r, void *arg)
 	st_view_set_live(vw->view, live);
 	restore_marks(vw);
 	unsigned later = 0;
+	bool keys = u->tm.key_t0 != 0 || u->keys;
+	u->keys = false;
 	if (st_view_job_name(vw->view)) {
-		st_view_work(vw->view, WORK_US);
+		/* keys had their slice as they were read (on_tty): draw them now */
+		if (!keys)
+			st_view_work(vw->view, WORK_US);
 		if (st_view_job_name(vw->view))
 			later = 1;
 	}
@@ -1007,21 +1046,30 @@ on_pass(struct st_run *r, void *arg)
 		}
 	}
 	check_log(vw);
-	bool keys = u->tm.key_t0 != 0 || u->keys;
-	u->keys = false;
 	draw(u);
-	/* the hints after the screen: a pass that answers keys draws first
-	 * and leaves the hints' slice to the next one */
+	/* the hints after the screen, in slices: a pass that answered keys
+	 * draws first and leaves them to the next one */
 	uint64_t now = uv_now(&r->loop);
-	if (count != vw->hints_at) {
-		if (keys) {
+	if (keys) {
+		if (st_hints_ranking(vw->hints) || count != vw->hints_at)
 			later = 1;
-		} else if (!st_hints_read(vw->hints, HINTS_SLICE)) {
+	} else if (st_hints_ranking(vw->hints)) {
+		if (st_hints_rank_step(vw->hints, HINTS_US))
+			update_hints(vw); /* drawn in the next pass */
+		later = 1;
+	} else if (count != vw->hints_at) {
+		uint64_t t0 = uv_hrtime();
+		bool all;
+		while (!(all = st_hints_read(vw->hints, HINTS_SLICE)) &&
+		       uv_hrtime() - t0 < HINTS_US * 1000ull)
+			;
+		if (!all) {
 			later = 1;
 		} else if (now - vw->hints_ms >= HINTS_MS || vw->hints_ms == 0) {
-			update_hints(vw);
+			st_hints_rank_begin(vw->hints);
+			vw->hints_at = count;
 			vw->hints_ms = now;
-			later = 1; /* drawn in the next pass */
+			later = 1;
 		} else {
 			unsigned wait = (unsigned)(HINTS_MS - (now - vw->hints_ms));
 			later = later && later < wait ? later : wait;
@@ -1054,14 +1102,19 @@ again:;
 		return;
 	}
 	u->keys = u->keys || n > 0;
-	if (n > 0 && u->tm.key_t0 == 0)
+	if (n > 0 && u->tm.key_t0 == 0) {
 		u->tm.key_t0 = t0;
+		u->tm.key = keys[0].key;
+	}
 	for (size_t i = 0; i < n; i++) {
 		handle_key(&u->vw, &keys[i]);
 		/* a seek the key started gets its first slice now, so that a near
-		 * match is drawn in this pass */
-		if (st_view_job_name(u->vw.view))
-			st_view_work(u->vw.view, WORK_US / 2);
+		 * match is drawn in this pass; the keys read together share one
+		 * slice's time */
+		if (st_view_job_name(u->vw.view)) {
+			uint64_t spent = (uv_hrtime() - t0) / 1000;
+			st_view_work(u->vw.view, spent < WORK_US / 2 ? WORK_US / 2 - spent : 0);
+		}
 	}
 	if (u->vw.repaint && !u->vw.quit) {
 		/* Ctrl-L: termbox repaints every cell after a resize, so make one */
@@ -1176,8 +1229,10 @@ st_viewer_main(struct st_run *r, const struct st_viewer_opts *o)
 	r->interactive = true;
 	bool stats = getenv("STRATA_VIEW_STATS") != NULL;
 	u.tm.start = uv_hrtime();
-	if (stats)
+	if (stats) {
 		u.tm.lat_us = st_xcalloc(LAT_MAX, sizeof(*u.tm.lat_us));
+		u.tm.pass_us = st_xcalloc(LAT_MAX, sizeof(*u.tm.pass_us));
+	}
 	uv_poll_init(&r->loop, &u.tty, st_term_fd());
 	/* libuv made the tty non-blocking; termbox writes a frame with plain
 	 * write()s and takes a short one as drawn, which would leave the screen
@@ -1219,6 +1274,7 @@ st_viewer_main(struct st_run *r, const struct st_viewer_opts *o)
 	if (stats)
 		timing_report(&u);
 	free(u.tm.lat_us);
+	free(u.tm.pass_us);
 
 	free(u.grid.c);
 	free(u.seen.npoints);
