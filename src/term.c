@@ -200,7 +200,19 @@ st_term_read(struct st_key *out, size_t max)
 		}
 		out[n++] = k;
 	}
-	return n;
+	/* Shift-Tab (ESC [ Z) is not in termbox 1.1's table: it comes as
+	 * Escape, '[' and 'Z', read together */
+	size_t w = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (out[i].key == ST_K_ESC && i + 2 < n && out[i + 1].key == '[' && out[i + 2].key == 'Z') {
+			out[w] = out[i];
+			out[w++].key = ST_K_BACKTAB;
+			i += 2;
+			continue;
+		}
+		out[w++] = out[i];
+	}
+	return w;
 }
 
 void

@@ -185,7 +185,67 @@ st_viewer_ref_seq(const struct viewer *vw, st_time ts, unsigned source, uint32_t
 	return UINT32_MAX;
 }
 
-/* An evidence line "SOURCE:LINE: what it shows": its event, by a scan. */
+/* Index the events that arrived by source (a pass does it). */
+static void
+index_sources(struct viewer *vw)
+{
+	struct st_store *st = vw->run->store;
+	uint32_t n = (uint32_t)st_store_count(st);
+	size_t ns = st_store_nsources(st);
+	if (ns > vw->nby_src) {
+		vw->by_src = st_xreallocarray(vw->by_src, ns, sizeof(*vw->by_src));
+		memset(vw->by_src + vw->nby_src, 0, (ns - vw->nby_src) * sizeof(*vw->by_src));
+		vw->nby_src = ns;
+	}
+	for (uint32_t q = vw->by_src_at; q < n; q++) {
+		struct st_event e;
+		st_store_get(st, q, &e);
+		if (e.source >= vw->nby_src)
+			continue;
+		struct src_events *se = &vw->by_src[e.source];
+		if (se->n == se->cap) {
+			se->cap = se->cap ? se->cap * 2 : 256;
+			se->seq = st_xreallocarray(se->seq, se->cap, sizeof(*se->seq));
+		}
+		se->seq[se->n++] = q;
+	}
+	vw->by_src_at = n;
+}
+
+/* The event at line `line` of source src: its lines grow with its events
+ * (a binary search) unless the file was truncated or rotated while read
+ * and numbered again (then a scan of that source's events). */
+static uint32_t
+source_line_seq(const struct viewer *vw, unsigned src, uint32_t line)
+{
+	if (src >= vw->nby_src)
+		return UINT32_MAX;
+	const struct src_events *se = &vw->by_src[src];
+	struct st_store *st = vw->run->store;
+	struct st_event e;
+	size_t lo = 0, hi = se->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		st_store_get(st, se->seq[mid], &e);
+		if (e.line < line)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < se->n) {
+		st_store_get(st, se->seq[lo], &e);
+		if (e.line == line)
+			return se->seq[lo];
+	}
+	for (size_t i = 0; i < se->n; i++) {
+		st_store_get(st, se->seq[i], &e);
+		if (e.line == line)
+			return se->seq[i];
+	}
+	return UINT32_MAX;
+}
+
+/* An evidence line "SOURCE:LINE: what it shows": its event. */
 static uint32_t
 evidence_seq(const struct viewer *vw, const char *ev, unsigned *src_out, uint32_t *line_out)
 {
@@ -199,14 +259,7 @@ evidence_seq(const struct viewer *vw, const char *ev, unsigned *src_out, uint32_
 		uint32_t line = (uint32_t)strtoul(ev + k + 1, NULL, 10);
 		*src_out = (unsigned)s;
 		*line_out = line;
-		size_t n = st_store_count(st);
-		for (uint32_t q = 0; q < n; q++) {
-			struct st_event e;
-			st_store_get(st, q, &e);
-			if (e.source == s && e.line == line)
-				return q;
-		}
-		return UINT32_MAX;
+		return source_line_seq(vw, (unsigned)s, line);
 	}
 	return UINT32_MAX;
 }
@@ -1016,6 +1069,7 @@ pass(struct ui *u, struct st_run *r)
 	size_t norder;
 	(void)st_store_order(r->store, &norder);
 	update_series(vw, &u->seen);
+	index_sources(vw);
 	update_names(vw);
 	bool live = st_sources_replaying(r->sources) || st_sources_live(r->sources) > 0;
 	st_view_sync(vw->view); /* first: in follow, what arrived is shown at the end */
@@ -1280,6 +1334,9 @@ st_viewer_main(struct st_run *r, const struct st_viewer_opts *o)
 	free(u.seen.npoints);
 	free(vw->metric_of.keys);
 	free(vw->metric_of.vals);
+	for (size_t i = 0; i < vw->nby_src; i++)
+		free(vw->by_src[i].seq);
+	free(vw->by_src);
 	free(vw->hinted);
 	if (vw->names)
 		st_display_names_free(vw->names, vw->nnames);

@@ -96,6 +96,15 @@ struct viewer {
 	uint32_t series_at;
 	struct seqmap metric_of;
 
+	/* each source's events in arrival order, for finding "SOURCE:LINE"
+	 * (evidence lines have no time) without a scan of the whole store */
+	struct src_events {
+		uint32_t *seq;
+		size_t n, cap;
+	} *by_src;
+	size_t nby_src;
+	uint32_t by_src_at;    /* store events indexed */
+
 	char **names;          /* display names (st_display_names) */
 	size_t nnames;
 	int name_w;

@@ -338,6 +338,15 @@ wait_for bottom '^effect analytics\.prom:10$' "Tab goes to the effect"
 wait_for status '\| 2024-12-08T00:00:00\.000Z \|' "the effect's time"
 screen | grep -qE '^! 12-08 00:00:00\.000 analytics\.prom .*revenue' ||
 	fail "the effect's row has no hint mark (!)"
+# the evidence lines: two lines of context files (not events), then a
+# metric sample found by its source and line (no time in the evidence)
+keys Tab
+wait_for bottom 'analytics-config-staging\.yaml:10 is a line of a context file' "Tab walks to the evidence"
+keys Tab Tab
+wait_for bottom '^evidence analytics\.prom:9$' "an evidence line's event is found by its source and line"
+wait_for status '\| 2024-12-07T00:00:00\.000Z \|' "the evidence's time"
+keys BTab BTab BTab
+wait_for bottom '^effect analytics\.prom:10$' "Shift-Tab walks back to the effect"
 keys Escape
 wait_gone screen '^ hints: ' "Esc closes the hints panel"
 wait_for status '\| 2024-12-08T00:00:00\.000Z \|' "closing the panel keeps the selection"
