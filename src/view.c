@@ -61,7 +61,7 @@ struct st_view {
 	/* filter: the store's order read in slices into snap; events that
 	 * arrive meanwhile (seq >= snap_synced) wait for the sync at the end */
 	uint32_t *snap;
-	size_t snap_n, snap_i, snap_kept, snap_cap;
+	size_t snap_n, snap_i, snap_kept, snap_cap; /* snap_i: events read of snap_n */
 	uint32_t snap_last;     /* the last event read from the order */
 	uint32_t *spare;        /* the list before the last rebuild: the next
 	                         * one's copy, so that a filter does not fault in
@@ -441,6 +441,7 @@ filter_slice(struct st_view *v, uint64_t t0, uint64_t budget_us)
 	bool all = all_pass(v);
 	while (i < n) {
 		size_t end = i + 4096 < n ? i + 4096 : n;
+		v->snap_i += end - i; /* for the progress: the order may have grown */
 		for (; i < end; i++) {
 			uint32_t s = order[i];
 			if (s >= v->snap_synced || !(all || passes(v, s)))
@@ -448,7 +449,6 @@ filter_slice(struct st_view *v, uint64_t t0, uint64_t budget_us)
 			v->snap[v->snap_kept++] = s;
 		}
 		v->snap_last = order[i - 1];
-		v->snap_i += 4096;
 		if (i < n && now_us() - t0 >= budget_us)
 			return true;
 	}

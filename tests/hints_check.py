@@ -7,6 +7,7 @@ usage: hints_check.py STRATA PROJECT_DIR
 """
 import datetime as dt
 import json
+import os
 import select
 import shutil
 import signal
@@ -214,7 +215,6 @@ def text_hints(path, env=None):
     return p.stdout
 
 
-import os
 sliced_env = dict(os.environ, STRATA_HINTS_SLICED="1")
 for kind in ("incidents", "controls"):
     base = root + "/fixtures/" + kind
