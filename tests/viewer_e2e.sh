@@ -382,6 +382,23 @@ wait_for "$ROWS" 'appended 64' "G shows the appended lines"
 quit
 pass
 
+# ==== 5b. a live hint: a symptom appended after a change is ranked ====
+
+mkdir -p "$T/livehint"
+printf '[2025-01-01T10:00:00Z] ansible | TASK [Setup] ok: [web-9]\n[2025-01-01T10:05:00Z] ansible | TASK [Deploy app binary] changed: [web-9]\n' \
+	>"$T/livehint/changes.log"
+printf '2025-01-01T10:01:00+0000 web-9 systemd[1]: Started app.service.\n' >"$T/livehint/journal.log"
+start livehint '"$BIN" view --state "$STATE" "$T/livehint/"'
+wait_for status '^ 3 events \| .*\| FOLLOW' "opens on the two sources, following"
+status_line | grep -qE '[0-9]+ hints? \(h\)' && fail "a hint before its symptom"
+printf '2025-01-01T10:06:00+0000 web-9 systemd[1]: app.service: Main process exited, code=exited, status=126/n/a\n' \
+	>>"$T/livehint/journal.log"
+wait_for status '^ 4 events \| .*\| 1 hint \(h\)' "the appended symptom is ranked with its cause"
+keys h
+wait_for screen '^   cause  \(change\) changes\.log:2: TASK \[Deploy app binary\]' "the hint names the change"
+quit
+pass
+
 # ==== 6. resize: the screen is laid out again at the new size ====
 
 print_of "$JOB"
