@@ -106,24 +106,6 @@ describe(const struct src_http *h, char *out, size_t n)
 		         c->resp.reason);
 }
 
-/* The failure as an event in the timeline, at the scrape's time. */
-static void
-failure_event(struct src_http *h, const char *what)
-{
-	struct st_source *s = h->s;
-	char text[1024];
-	int n = snprintf(text, sizeof(text), "scrape of %s failed: %s", s->path, what);
-	if (n < 0)
-		return;
-	struct st_draft d = {.ts = h->at, .level = ST_LVL_ERROR, .kind = ST_KIND_LOG, .body = 0};
-	s->ig.lineno++;
-	st_store_append(s->set->store, s->ig.src, s->ig.lineno, &d, 0xff, 0, text,
-	                ST_MIN((size_t)n, sizeof(text) - 1));
-	s->ig.stats.events++;
-	s->ig.stats.timed++;
-	s->ig.in_record = false;
-}
-
 static void on_closed(struct st_http_client *c);
 
 /* A scrape is over (http-client.c's done). */
@@ -156,7 +138,7 @@ deliver(struct st_http_client *c)
 		h->said_why = NULL;
 		h->said_status = 0;
 	} else {
-		failure_event(h, what);
+		src_polled_failure(h->s, h->at, "scrape", what);
 		h->failed_in_row++;
 		h->scrapes++;
 		h->failures++;

@@ -110,6 +110,9 @@ void src_done(struct st_source *s);
  */
 void src_polled_end(struct st_source *s, const char *what, const char *whats, unsigned failures,
                     unsigned total, const char *last);
+/* A polled source's failed GET as an error event of its own on the
+ * timeline, dated at: "scrape of URL failed: why" (what: "scrape"). */
+void src_polled_failure(struct st_source *s, st_time at, const char *what, const char *why);
 void src_begin(struct st_source *s, st_time ref);
 void src_buf_room(struct st_source *s);
 

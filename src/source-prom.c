@@ -600,24 +600,6 @@ take_answer(struct src_prom *h)
 		snprintf(h->what, sizeof(h->what), "a malformed answer, read up to %s", r.msg);
 }
 
-/* The failure as an error event in the timeline, at the query's end. */
-static void
-failure_event(struct src_prom *h)
-{
-	struct st_source *s = h->s;
-	char text[1024];
-	int n = snprintf(text, sizeof(text), "query of %s failed: %s", s->path, h->what);
-	if (n < 0)
-		return;
-	struct st_draft d = {.ts = h->at, .level = ST_LVL_ERROR, .kind = ST_KIND_LOG, .body = 0};
-	s->ig.lineno++;
-	st_store_append(s->set->store, s->ig.src, s->ig.lineno, &d, 0xff, 0, text,
-	                ST_MIN((size_t)n, sizeof(text) - 1));
-	s->ig.stats.events++;
-	s->ig.stats.timed++;
-	s->ig.in_record = false;
-}
-
 static void on_closed(struct st_http_client *c);
 
 /* A query is over (http-client.c's done). */
@@ -645,7 +627,7 @@ deliver(struct st_http_client *c)
 			free(s->error);
 			s->error = NULL;
 		} else {
-			failure_event(h);
+			src_polled_failure(h->s, h->at, "query", h->what);
 			h->failed_in_row++;
 			h->failures++;
 			snprintf(h->last_failure, sizeof(h->last_failure), "%s", h->what);

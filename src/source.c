@@ -127,6 +127,22 @@ src_fail_msg(struct st_source *s, const char *msg)
 }
 
 void
+src_polled_failure(struct st_source *s, st_time at, const char *what, const char *why)
+{
+	char text[1024];
+	int n = snprintf(text, sizeof(text), "%s of %s failed: %s", what, s->path, why);
+	if (n < 0)
+		return;
+	struct st_draft d = {.ts = at, .level = ST_LVL_ERROR, .kind = ST_KIND_LOG, .body = 0};
+	s->ig.lineno++;
+	st_store_append(s->set->store, s->ig.src, s->ig.lineno, &d, 0xff, 0, text,
+	                ST_MIN((size_t)n, sizeof(text) - 1));
+	s->ig.stats.events++;
+	s->ig.stats.timed++;
+	s->ig.in_record = false;
+}
+
+void
 src_polled_end(struct st_source *s, const char *what, const char *whats, unsigned failures,
                unsigned total, const char *last)
 {
