@@ -98,6 +98,7 @@ struct effect {
 	double mag;             /* 0..1: how large and sharp */
 	char *text;             /* as a human would say it */
 	char *metric;           /* series name, or NULL */
+	char *labels;           /* its canonical labels (with metric) */
 	bool claims_health;     /* a symptom seen on a health path */
 	uint32_t deps;          /* DEP_*: what it is about */
 	struct keyset keys;
@@ -190,6 +191,8 @@ struct st_hints {
 	size_t nhints;
 	struct st_hint *unexpl;
 	size_t nunexpl;
+	struct st_hint_effect *effs; /* what broke, in onset order */
+	size_t neffs;
 	char **strs;             /* strings the results own */
 	size_t nstrs, capstrs;
 	uint64_t sig;            /* a hash of the results: did they change? */

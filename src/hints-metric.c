@@ -195,6 +195,7 @@ series_effects(struct st_hints *h, const struct st_series *s)
 		st_buf_addc(&b, '\0');
 		e->text = b.p;
 		e->metric = st_xstrdup(s->name);
+		e->labels = st_xstrdup(s->labels);
 		keys_add_words(&e->keys, s->name, strlen(s->name), 1);
 		keys_add_words(&e->keys, s->labels, strlen(s->labels), 1);
 		if (p > 0)
@@ -280,6 +281,7 @@ zero_traffic(struct st_hints *h)
 			st_buf_addc(&t, '\0');
 			e->text = t.p;
 			e->metric = st_xstrdup(a->name);
+			e->labels = st_xstrdup(zs->labels);
 			keys_add_words(&e->keys, a->name, strlen(a->name), 1);
 			keys_add_words(&e->keys, zs->labels, strlen(zs->labels), 1);
 			point_evid(h, e, zs, zs->npoints - 1);

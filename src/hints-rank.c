@@ -133,6 +133,7 @@ overlap(struct dfmap *m, double ndocs, const struct keyset *a, const struct keys
 
 struct pair {
 	double score, time, ent, fit, lag;
+	unsigned rivals; /* other causes with a score for the effect */
 	bool first_run; /* the lag counts from the source's first activity after */
 	bool within;    /* the cause falls inside the effect's onset interval */
 };
@@ -358,11 +359,18 @@ make_hint(struct st_hints *h, struct st_hint *out, const struct cause *c, size_t
 	out->cause.ts = c->ts;
 	out->cause.source = c->source;
 	out->cause.line = c->line;
+	out->cause.seq = c->seq;
 	out->cause.text = c->text;
 	out->effect.ts = e->at;
 	out->effect.source = e->source;
 	out->effect.line = e->line;
+	out->effect.seq = e->seq;
 	out->effect.text = e->text;
+	out->why = (struct st_hint_why){
+		.time = p->time, .entities = p->ent, .fit = p->fit, .size = e->mag,
+		.routine = c->routine, .rivals = p->rivals, .effects = (unsigned)nmine,
+		.first_run = p->first_run, .within = p->within,
+		.incomplete = c->kind == CK_CHANGE && c->incomplete && !c->finished};
 	out->metric = e->metric;
 	out->effect_type = e->type;
 	out->lag_s = p->lag;
@@ -577,6 +585,9 @@ rank_pairs(struct st_hints *h, struct rank_job *j)
 	j->j = end;
 	if (end < j->nc)
 		return;
+	unsigned cands = 0;
+	for (size_t c = 0; c < j->nc; c++)
+		cands += j->s[c] > 0;
 	for (size_t c = 0; c < j->nc; c++) {
 		if (j->s[c] <= 0)
 			continue;
@@ -586,6 +597,7 @@ rank_pairs(struct st_hints *h, struct rank_job *j)
 			e->best = (int)c;
 			j->best[j->i] = j->pp[c];
 			j->best[j->i].score = f;
+			j->best[j->i].rivals = cands - 1;
 		}
 	}
 	if (e->best_score < LOW)
@@ -623,12 +635,31 @@ rank_hints(struct st_hints *h, size_t nc, size_t ne, const struct pair *best)
 		double sc = h->eff[top].best_score;
 		double more = (double)(nm - 1);
 		sc += (1 - sc) * 0.12 * (more > 3 ? 3 : more);
-		make_hint(h, &h->hints[h->nhints++], &h->cause[j], j, &h->eff[top], &best[top], sc,
+		make_hint(h, &h->hints[h->nhints], &h->cause[j], j, &h->eff[top], &best[top], sc,
 		          mine, nm);
+		h->hints[h->nhints++].rank = (unsigned)j; /* its cause, until ranked */
 	}
 	qsort(h->hints, h->nhints, sizeof(*h->hints), cmp_hint);
-	for (size_t i = 0; i < h->nhints; i++)
+	unsigned *rank_of = st_xcalloc(nc ? nc : 1, sizeof(*rank_of)); /* per cause */
+	for (size_t i = 0; i < h->nhints; i++) {
+		rank_of[h->hints[i].rank] = (unsigned)i + 1;
 		h->hints[i].rank = (unsigned)i + 1;
+	}
+
+	/* what broke: the effects a hint explains and the unexplained ones
+	 * that are not small, in onset order */
+	h->effs = st_xcalloc(ne ? ne : 1, sizeof(*h->effs));
+	for (size_t k = 0; k < ne; k++) {
+		const struct effect *e = &h->eff[ord[k]];
+		if (e->at == ST_TIME_NONE || (e->best < 0 && e->mag < 0.5))
+			continue;
+		h->effs[h->neffs++] = (struct st_hint_effect){
+			.at = e->at, .lo = e->lo, .source = e->source, .line = e->line, .seq = e->seq,
+			.type = e->type, .text = e->text, .metric = e->metric,
+			.labels = e->metric ? (e->labels ? e->labels : "") : NULL,
+			.count = e->count, .hint = e->best >= 0 ? rank_of[e->best] : 0};
+	}
+	free(rank_of);
 
 	/* the rest: unexplained symptoms (not the small stuff) */
 	h->unexpl = st_xcalloc(ne ? ne : 1, sizeof(*h->unexpl));
@@ -644,11 +675,13 @@ rank_hints(struct st_hints *h, size_t nc, size_t ne, const struct pair *best)
 		u->effect.ts = e->at;
 		u->effect.source = e->source;
 		u->effect.line = e->line;
+		u->effect.seq = e->seq;
 		u->effect.text = e->text;
 		u->metric = e->metric;
 		u->effect_type = e->type;
 		u->lag_s = NAN;
 		u->cause.ts = ST_TIME_NONE;
+		u->cause.seq = ST_HINT_NOSEQ;
 		struct st_buf b = {0};
 		st_buf_adds(&b, "No change explains ");
 		st_buf_adds(&b, e->text);

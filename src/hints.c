@@ -343,6 +343,7 @@ effect_clear(struct effect *e)
 	free(e->occ);
 	free(e->text);
 	free(e->metric);
+	free(e->labels);
 	for (unsigned i = 0; i < e->nevid; i++)
 		free(e->evid[i]);
 }
@@ -463,6 +464,8 @@ enum rk_phase { RK_IDLE, RK_SERIES, RK_METRIC, RK_PARAM, RK_BURST, RK_CONTEXT, R
 struct published {
 	struct st_hint *hints, *unexpl;
 	size_t nhints, nunexpl;
+	struct st_hint_effect *effs;
+	size_t neffs;
 	void **strs;            /* what they own: strings, evidence arrays */
 	size_t nstrs, capstrs;
 	size_t effects, causes; /* found by that ranking (for stats) */
@@ -931,8 +934,10 @@ results_clear(struct st_hints *h)
 	h->nstrs = 0;
 	free(h->hints);
 	free(h->unexpl);
+	free(h->effs);
 	h->hints = h->unexpl = NULL;
-	h->nhints = h->nunexpl = 0;
+	h->effs = NULL;
+	h->nhints = h->nunexpl = h->neffs = 0;
 }
 
 static void
@@ -943,6 +948,7 @@ published_clear(struct published *o)
 	free(o->strs);
 	free(o->hints);
 	free(o->unexpl);
+	free(o->effs);
 	memset(o, 0, sizeof(*o));
 }
 
@@ -994,6 +1000,15 @@ publish(struct st_hints *h)
 	for (size_t i = 0; i < h->nunexpl; i++)
 		copy_hint(o, &o->unexpl[i], &h->unexpl[i]);
 	o->nunexpl = h->nunexpl;
+	o->effs = st_xcalloc(h->neffs ? h->neffs : 1, sizeof(*o->effs));
+	for (size_t i = 0; i < h->neffs; i++) {
+		struct st_hint_effect *to = &o->effs[i];
+		*to = h->effs[i];
+		to->text = own(o, to->text);
+		to->metric = own(o, to->metric);
+		to->labels = own(o, to->labels);
+	}
+	o->neffs = h->neffs;
 	o->effects = h->neff;
 	o->causes = h->ncause;
 	results_clear(h);
@@ -1191,6 +1206,43 @@ st_hints_unexplained(const struct st_hints *h, size_t i)
 {
 	const struct published *o = &priv(h)->out;
 	return i < o->nunexpl ? &o->unexpl[i] : NULL;
+}
+
+size_t
+st_hints_effect_count(const struct st_hints *h)
+{
+	return priv(h)->out.neffs;
+}
+
+const struct st_hint_effect *
+st_hints_effect(const struct st_hints *h, size_t i)
+{
+	const struct published *o = &priv(h)->out;
+	return i < o->neffs ? &o->effs[i] : NULL;
+}
+
+const struct st_series_set *
+st_hints_series(const struct st_hints *h)
+{
+	return h->series;
+}
+
+void
+st_event_message(const struct st_store *st, const struct st_event *ev, struct st_buf *out)
+{
+	event_message(st, ev, out);
+}
+
+void
+st_human_num(double v, struct st_buf *b)
+{
+	human_num(v, b);
+}
+
+void
+st_human_dur(double s, struct st_buf *b)
+{
+	human_dur(s, b);
 }
 
 const char *

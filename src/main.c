@@ -2,6 +2,7 @@
  * main.c: the command line. Everything else is the core library; this
  * file parses arguments, wraps pcre2 for -e, and calls a front end.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -18,6 +19,7 @@
 #include "strata/format.h"
 #include "strata/formats-cmd.h"
 #include "strata/output.h"
+#include "strata/report.h"
 #include "strata/run.h"
 #include "strata/userfmt.h"
 #include "strata/viewer-cmd.h"
@@ -44,6 +46,10 @@ static const char usage_text[] =
 	"  hints       rank the changes that most likely explain the symptoms\n"
 	"              (errors, exit codes, OOM kills, metric drops and freezes),\n"
 	"              with the evidence lines; then the unexplained symptoms\n"
+	"  report      write a Markdown postmortem draft: window, sources, what\n"
+	"              changed, what broke, likely causes with their evidence,\n"
+	"              metric sparklines, a condensed timeline with the viewer's\n"
+	"              bookmarks, and the human parts to complete (-o FILE)\n"
 	"\n"
 	"Sources: files, directories (their files, recursively, in name order;\n"
 	"hidden and README files skipped) and - for standard input.\n"
@@ -54,7 +60,9 @@ static const char usage_text[] =
 	"Saved /api/v1/query_range and /api/v1/query answers (JSON) are read too.\n"
 	"\n"
 	"Options:\n"
-	"  -o, --output FORMAT   text (default) or json (one object per line)\n"
+	"  -o, --output FORMAT   text (default) or json (one object per line);\n"
+	"                        (report) markdown (default) or json (one document),\n"
+	"                        or a FILE to write it to (FILE.json: JSON)\n"
 	"  -f, --follow          (print, hints) keep reading: files like tail -F (appends,\n"
 	"                        rotation, truncation, files that appear later);\n"
 	"                        new events print as they arrive, late ones marked;\n"
@@ -82,7 +90,7 @@ static const char usage_text[] =
 	"                        objects with \"cause\":null)\n"
 	"      --log FILE        (view) write what would go to standard error to FILE\n"
 	"                        (default: shown on the help line, printed on exit)\n"
-	"      --state FILE      (view) the bookmarks file (default: .strata-state\n"
+	"      --state FILE      (view, report) the bookmarks file (default: .strata-state\n"
 	"                        beside the first source)\n"
 	"  -h, --help            this help\n"
 	"  -V, --version         the version\n"
@@ -217,10 +225,46 @@ formats_main(enum st_output output, const char *explain, unsigned lines, const c
 	return 0;
 }
 
+/* `strata report`: to standard output, or written to file (through a
+ * temporary file renamed over it, so a failed run leaves the old one). */
+static int
+report_main(struct st_run *r, const struct st_report_opts *ro, const char *file)
+{
+	if (file == NULL || strcmp(file, "-") == 0) {
+		if (st_report(r, ro, stdout) < 0) {
+			fprintf(stderr, "strata: cannot write the output\n");
+			return -1;
+		}
+		return 0;
+	}
+	size_t n = strlen(file) + 32;
+	char *tmp = st_xmalloc(n);
+	snprintf(tmp, n, "%s.tmp.%ld", file, (long)getpid());
+	FILE *f = fopen(tmp, "w");
+	if (f == NULL) {
+		fprintf(stderr, "strata: %s: cannot write: %s\n", file, strerror(errno));
+		free(tmp);
+		return -1;
+	}
+	int rc = st_report(r, ro, f);
+	if (fclose(f) != 0)
+		rc = -1;
+	if (rc == 0 && rename(tmp, file) != 0)
+		rc = -1;
+	if (rc < 0) {
+		fprintf(stderr, "strata: %s: cannot write: %s\n", file, strerror(errno));
+		remove(tmp);
+	} else {
+		fprintf(stderr, "strata: report written to %s\n", file);
+	}
+	free(tmp);
+	return rc;
+}
+
 int
 main(int argc, char **argv)
 {
-	enum { CMD_PRINT, CMD_STATS, CMD_FORMATS, CMD_CONTEXT, CMD_HINTS, CMD_VIEW } cmd = CMD_PRINT;
+	enum { CMD_PRINT, CMD_STATS, CMD_FORMATS, CMD_CONTEXT, CMD_HINTS, CMD_VIEW, CMD_REPORT } cmd = CMD_PRINT;
 	int first = 1;
 	bool explicit_cmd = true;
 	if (argc > 1 && strcmp(argv[1], "print") == 0) {
@@ -239,6 +283,9 @@ main(int argc, char **argv)
 		first = 2;
 	} else if (argc > 1 && strcmp(argv[1], "hints") == 0) {
 		cmd = CMD_HINTS;
+		first = 2;
+	} else if (argc > 1 && strcmp(argv[1], "report") == 0) {
+		cmd = CMD_REPORT;
 		first = 2;
 	} else if (argc > 1 && strcmp(argv[1], "help") == 0) {
 		fputs(usage_text, stdout);
@@ -261,7 +308,7 @@ main(int argc, char **argv)
 	uint64_t interval_ms = ST_INTERVAL_DEFAULT_MS;
 	int c;
 	bool follow = false, unexplained = false, output_set = false;
-	const char *log_file = NULL, *state_file = NULL;
+	const char *log_file = NULL, *state_file = NULL, *report_file = NULL;
 	struct st_entities want = {0}; /* context --entity */
 	while ((c = getopt_long(argc, argv, "o:e:l:n:F:fhV", long_opts, NULL)) != -1) {
 		switch (c) {
@@ -270,7 +317,15 @@ main(int argc, char **argv)
 			break;
 		case 'o':
 			output_set = true;
-			if (strcmp(optarg, "text") == 0)
+			if (cmd == CMD_REPORT && (strcmp(optarg, "markdown") == 0 || strcmp(optarg, "md") == 0))
+				po.output = ST_OUT_TEXT;
+			else if (cmd == CMD_REPORT && strcmp(optarg, "text") != 0 &&
+			         strcmp(optarg, "json") != 0) {
+				report_file = optarg; /* a file; its name says JSON or not */
+				size_t l = strlen(optarg);
+				if (l > 5 && strcmp(optarg + l - 5, ".json") == 0)
+					po.output = ST_OUT_JSON;
+			} else if (strcmp(optarg, "text") == 0)
 				po.output = ST_OUT_TEXT;
 			else if (strcmp(optarg, "json") == 0)
 				po.output = ST_OUT_JSON;
@@ -368,8 +423,14 @@ main(int argc, char **argv)
 	                        po.filter.min_level != ST_LVL_NONE || po.filter.nfields))
 		return usage_error("%s", "view takes no -o, -f, -e, -l, -F, --since or --until: use its "
 		                         "keys (f, l, t; H for help)");
-	if (cmd != CMD_VIEW && (log_file || state_file))
-		return usage_error("%s", "--log and --state go with the viewer (strata view)");
+	if (cmd != CMD_VIEW && log_file)
+		return usage_error("%s", "--log goes with the viewer (strata view)");
+	if (cmd != CMD_VIEW && cmd != CMD_REPORT && state_file)
+		return usage_error("%s", "--state goes with the viewer and the report");
+	if (cmd == CMD_REPORT && (follow || pattern || po.filter.min_level != ST_LVL_NONE ||
+	                          po.filter.nfields))
+		return usage_error("%s", "report takes no -f, -e, -l or -F: it reads all the evidence "
+		                         "(--since and --until set its window)");
 	if (follow && cmd != CMD_PRINT && cmd != CMD_HINTS)
 		return usage_error("%s", "-f/--follow goes with the print and hints commands");
 	if (unexplained && cmd != CMD_HINTS)
@@ -464,7 +525,14 @@ main(int argc, char **argv)
 		return status;
 	}
 	struct st_hints_opts ho = {.output = po.output, .unexplained = unexplained};
-	if (cmd == CMD_HINTS) {
+	if (cmd == CMD_REPORT) {
+		struct st_report_opts ro = {.output = po.output, .since = po.filter.since,
+		                            .until = po.filter.until, .state = state_file,
+		                            .sources = (const char *const *)argv + optind,
+		                            .nsources = (size_t)(argc - optind)};
+		if (report_main(&run, &ro, report_file) < 0)
+			status = 1;
+	} else if (cmd == CMD_HINTS) {
 		long n = follow ? st_hints_follow(&run, &ho, stdout) : st_hints_print(&run, &ho, stdout);
 		if (n < 0) {
 			fprintf(stderr, "strata: cannot write the output\n");

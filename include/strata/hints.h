@@ -48,6 +48,8 @@
 #include "strata/stime.h"
 #include "strata/util.h"
 
+struct st_event;
+struct st_series_set;
 struct st_store;
 struct st_notes;
 
@@ -59,7 +61,26 @@ struct st_hint_ref {
 	st_time ts;
 	unsigned source;     /* the store's source index */
 	uint32_t line;
+	uint32_t seq;        /* its event in the store, ST_HINT_NOSEQ for a
+	                      * line of a context file */
 	const char *text;    /* the claim as a human would say it */
+};
+#define ST_HINT_NOSEQ UINT32_MAX
+
+/* Why a cause was ranked for its effect: the parts of the pair's score
+ * (strata/hints-rank.c says how each is measured), for a report to say. */
+struct st_hint_why {
+	double time;      /* 0..1: how promptly the effect followed */
+	double entities;  /* 0..1: the rare names they share */
+	double fit;       /* 0..1: the kind of change against the kind of symptom */
+	double size;      /* 0..1: the effect's magnitude and sharpness */
+	unsigned routine; /* the same change was made this many times before */
+	unsigned rivals;  /* other causes that could explain the effect */
+	unsigned effects; /* effects this cause explains best (1 and more) */
+	bool first_run;   /* the lag counts from the effect source's first
+	                   * activity after the cause (a nightly job) */
+	bool within;      /* the cause falls inside the effect's onset interval */
+	bool incomplete;  /* the change started and never completed */
 };
 
 struct st_hint {
@@ -76,6 +97,23 @@ struct st_hint {
 	const char *summary;     /* one sentence */
 	size_t nevidence;
 	const char *const *evidence; /* "source:line: what it shows" */
+	struct st_hint_why why;  /* (has_cause only) */
+};
+
+/* A symptom or anomaly the correlator found (what broke), explained by a
+ * hint or not. Small unexplained ones (a single odd line) are left out,
+ * as they are from the unexplained list. */
+struct st_hint_effect {
+	st_time at;              /* onset */
+	st_time lo;              /* the onset is somewhere in [lo, at] */
+	unsigned source;
+	uint32_t line, seq;
+	const char *type;        /* "exit-code", "shift-down", "burst", ... */
+	const char *text;
+	const char *metric;      /* a metric series' name and canonical labels */
+	const char *labels;      /* ("" none), or both NULL */
+	uint32_t count;          /* events (points) in it */
+	unsigned hint;           /* the rank of the hint that explains it, 0 none */
 };
 
 struct st_hints;
@@ -115,7 +153,23 @@ const struct st_hint *st_hints_get(const struct st_hints *h, size_t i);
 size_t st_hints_unexplained_count(const struct st_hints *h);
 const struct st_hint *st_hints_unexplained(const struct st_hints *h, size_t i);
 
+/* What broke, in onset order (then source, line). */
+size_t st_hints_effect_count(const struct st_hints *h);
+const struct st_hint_effect *st_hints_effect(const struct st_hints *h, size_t i);
+
+/* The metric series the last ranking read (strata/series.h), for showing
+ * an effect's series: valid until the next ranking begins. */
+const struct st_series_set *st_hints_series(const struct st_hints *h);
+
 const char *st_confidence_name(enum st_confidence c);
+
+/* An event's message as a human reads it (without the time and level
+ * its format puts first; a JSON or logfmt record's msg), added to out. */
+void st_event_message(const struct st_store *st, const struct st_event *ev, struct st_buf *out);
+/* Numbers and durations as the hints write them: 3.25M, 14,293, 0.003;
+ * 6 s, 2 min, 1.5 h, 2.0 days. */
+void st_human_num(double v, struct st_buf *b);
+void st_human_dur(double s, struct st_buf *b);
 
 /* Counts for stats and the benchmark: events read, effects and causes
  * found, seconds spent in the last update. */
