@@ -99,6 +99,8 @@ struct report {
 	size_t nunexpl;
 	const struct st_hint_effect **effs;
 	size_t neffs;
+	uint32_t *roles;        /* sorted: the lines of hints' causes and effects */
+	size_t nroles;
 	struct rmetric *metrics;
 	size_t nmetrics, metrics_more;
 	char *state_path;
@@ -773,18 +775,88 @@ cmp_row(const void *a, const void *b)
 	return (int)x->last - (int)y->last;
 }
 
+static int
+cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Is seq the line of a hint's cause or of an effect a hint explains? */
+static bool
+hinted(const struct report *R, uint32_t seq)
+{
+	return seq != ST_HINT_NOSEQ &&
+	       bsearch(&seq, R->roles, R->nroles, sizeof(*R->roles), cmp_u32) != NULL;
+}
+
+static void
+roles_init(struct report *R)
+{
+	R->roles = st_xmalloc((R->nhints + R->neffs + 1) * sizeof(*R->roles));
+	for (size_t i = 0; i < R->nhints; i++)
+		if (R->hints[i]->cause.seq != ST_HINT_NOSEQ)
+			R->roles[R->nroles++] = R->hints[i]->cause.seq;
+	for (size_t i = 0; i < R->neffs; i++)
+		if (R->effs[i]->hint && R->effs[i]->seq != ST_HINT_NOSEQ)
+			R->roles[R->nroles++] = R->effs[i]->seq;
+	qsort(R->roles, R->nroles, sizeof(*R->roles), cmp_u32);
+}
+
+struct pick {
+	uint8_t prio;
+	st_time ts;
+	size_t entry;
+};
+
+static int
+cmp_pick(const void *a, const void *b)
+{
+	const struct pick *x = a, *y = b;
+	if (x->prio != y->prio)
+		return x->prio < y->prio ? -1 : 1;
+	if (x->ts != y->ts)
+		return x->ts < y->ts ? -1 : 1;
+	return x->entry < y->entry ? -1 : x->entry > y->entry;
+}
+
+/* The timeline's rows in time order: all of them, or when there are more
+ * than ST_REPORT_ROWS, the entries that tell most (a burst keeps both its
+ * rows): the hints' lines, bookmarks, anomalies, settings and checks;
+ * then changes; then symptoms; then error lines; earliest first within
+ * each. *more: the rows left out. */
 static struct row *
-timeline_rows(const struct report *R, size_t *nrows)
+timeline_rows(const struct report *R, size_t *nrows, size_t *more)
 {
 	const struct entries *E = &R->timeline;
-	struct row *rows = st_xcalloc(E->n * 2 + 1, sizeof(*rows));
-	size_t n = 0;
+	struct pick *pk = st_xcalloc(E->n + 1, sizeof(*pk));
+	size_t all = 0;
 	for (size_t i = 0; i < E->n; i++) {
-		rows[n++] = (struct row){E->v[i].ts, E->v[i].seq, i, false};
-		if (E->v[i].count > 1)
-			rows[n++] = (struct row){E->v[i].last_ts, E->v[i].last_seq, i, true};
+		const struct entry *e = &E->v[i];
+		uint8_t prio = e->kind == EK_CHANGE ? 1 : e->kind == EK_SYMPTOM ? 2
+		             : e->kind == EK_ERROR  ? 3 : 0;
+		if (hinted(R, e->seq) || (e->count > 1 && hinted(R, e->last_seq)))
+			prio = 0;
+		pk[i] = (struct pick){prio, e->ts, i};
+		all += e->count > 1 ? 2 : 1;
 	}
+	size_t npk = E->n;
+	if (all > ST_REPORT_ROWS)
+		qsort(pk, npk, sizeof(*pk), cmp_pick);
+	struct row *rows = st_xcalloc(ST_MIN(all, (size_t)ST_REPORT_ROWS) + 1, sizeof(*rows));
+	size_t n = 0;
+	for (size_t k = 0; k < npk; k++) {
+		const struct entry *e = &E->v[pk[k].entry];
+		size_t need = e->count > 1 ? 2 : 1;
+		if (n + need > ST_REPORT_ROWS)
+			break;
+		rows[n++] = (struct row){e->ts, e->seq, pk[k].entry, false};
+		if (e->count > 1)
+			rows[n++] = (struct row){e->last_ts, e->last_seq, pk[k].entry, true};
+	}
+	free(pk);
 	qsort(rows, n, sizeof(*rows), cmp_row);
+	*more = E->more + (all - n);
 	*nrows = n;
 	return rows;
 }
@@ -1111,7 +1183,7 @@ md_changes(struct st_buf *out, struct report *R)
 	const struct entries *E = &R->changes;
 	if (E->n == 0) {
 		para(out, "No change events in the window (deploys, ConfigMaps replaced, Ansible "
-		                 "changes, Terraform applies, leader elections).");
+		          "changes, Terraform applies, leader elections).");
 		return;
 	}
 	static const char *const head[] = {"Time", "Source", "Change"};
@@ -1303,12 +1375,12 @@ md_causes(struct st_buf *out, struct report *R)
 	para(out, "## Likely causes");
 	if (R->nhints == 0) {
 		para(out, "No change explains a symptom in the window with at least low "
-		                 "confidence.");
+		          "confidence.");
 		return;
 	}
 	para(out, "Ranked by score: how promptly the effect followed, the names they share, "
-	                 "how well the kind of change fits the kind of symptom, and the effect's "
-	                 "size. High confidence is a score of 0.75 or more, medium 0.5, low 0.3.");
+	          "how well the kind of change fits the kind of symptom, and the effect's "
+	          "size. High confidence is a score of 0.75 or more, medium 0.5, low 0.3.");
 	for (size_t i = 0; i < R->nhints; i++)
 		md_hint(out, R, R->hints[i]);
 }
@@ -1319,7 +1391,7 @@ md_unexplained(struct st_buf *out, struct report *R)
 	para(out, "## Unexplained symptoms");
 	if (R->nunexpl == 0) {
 		para(out, "None: every symptom found is explained by a likely cause above, or "
-		                 "none was found.");
+		          "none was found.");
 		return;
 	}
 	struct st_buf p = {0};
@@ -1484,7 +1556,7 @@ md_metrics(struct st_buf *out, struct report *R)
 		return;
 	}
 	para(out, "Each anomalous series over its points (a column is one point, or the mean "
-	                 "of a few when there are many); the onset is marked under it.");
+	          "of a few when there are many); the onset is marked under it.");
 	struct st_buf p = {0}, q = {0};
 	for (size_t i = 0; i < R->nmetrics; i++) {
 		const struct rmetric *m = &R->metrics[i];
@@ -1581,11 +1653,11 @@ static void
 md_timeline(struct st_buf *out, struct report *R)
 {
 	para(out, "## Timeline");
-	size_t nrows;
-	struct row *rows = timeline_rows(R, &nrows);
+	size_t nrows, more;
+	struct row *rows = timeline_rows(R, &nrows, &more);
 	if (nrows == 0) {
 		para(out, "Nothing to show: no change, symptom, error or anomaly in the "
-		                 "window.");
+		          "window.");
 		free(rows);
 		return;
 	}
@@ -1606,8 +1678,7 @@ md_timeline(struct st_buf *out, struct report *R)
 	static const char *const head[] = {"Time", "What", "Source", "Line", "Hint"};
 	struct table t = {.ncol = 5, .head = head, .align = "lllll"};
 	struct st_buf c = {0};
-	size_t shown = ST_MIN(nrows, ST_REPORT_ROWS);
-	for (size_t i = 0; i < shown; i++) {
+	for (size_t i = 0; i < nrows; i++) {
 		const struct entry *e = &R->timeline.v[rows[i].entry];
 		add_time(&c, rows[i].ts);
 		table_add(&t, &c);
@@ -1627,10 +1698,12 @@ md_timeline(struct st_buf *out, struct report *R)
 		table_add(&t, &c);
 	}
 	table_out(out, &t);
-	if (nrows > shown || R->timeline.more) {
-		st_buf_addf(out, "%zu more rows until ", nrows - shown + R->timeline.more);
-		add_time(out, R->to);
-		st_buf_adds(out, " (`strata print -l error --since ...` lists them).\n\n");
+	if (more) {
+		st_buf_addf(&p, "%zu more rows not shown: the timeline keeps the hints' lines, bookmarks, "
+		                "anomalies and changes first, then symptoms, then error lines, earliest "
+		                "first (`strata print -l error` lists every error line).", more);
+		wrap_buf(out, "", "", &p);
+		st_buf_addc(out, '\n');
 	}
 	free(rows);
 	st_buf_free(&c);
@@ -2048,17 +2121,16 @@ js_report(struct st_buf *b, struct report *R)
 	st_buf_addf(b, "],\"metrics_more\":%zu", R->metrics_more);
 
 	st_buf_adds(b, ",\"timeline\":[");
-	size_t nrows;
-	struct row *rows = timeline_rows(R, &nrows);
-	shown = ST_MIN(nrows, ST_REPORT_ROWS);
-	for (size_t i = 0; i < shown; i++) {
+	size_t nrows, more;
+	struct row *rows = timeline_rows(R, &nrows, &more);
+	for (size_t i = 0; i < nrows; i++) {
 		const struct entry *e = &R->timeline.v[rows[i].entry];
 		if (i)
 			st_buf_addc(b, ',');
 		js_entry(b, R, e, rows[i].ts, rows[i].seq, rows[i].last ? e->last_line : e->line,
 		         rows[i].last);
 	}
-	st_buf_addf(b, "],\"timeline_more\":%zu", nrows - shown + R->timeline.more);
+	st_buf_addf(b, "],\"timeline_more\":%zu", more);
 	free(rows);
 	st_buf_adds(b, ",\"bookmarks\":{\"state\":");
 	js_text(b, R->state_path);
@@ -2128,6 +2200,7 @@ st_report(struct st_run *r, const struct st_report_opts *o, FILE *out)
 	sources_init(&R);
 	window_init(&R);
 	hints_init(&R);
+	roles_init(&R);
 	struct st_bookmarks bm = {0};
 	size_t nwant;
 	struct wanted *want = bookmarks_load(&R, &bm, &nwant);
@@ -2153,6 +2226,7 @@ st_report(struct st_run *r, const struct st_report_opts *o, FILE *out)
 	free(R.hints);
 	free(R.unexpl);
 	free(R.effs);
+	free(R.roles);
 	free(R.metrics);
 	free(R.src);
 	free(R.title);
