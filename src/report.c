@@ -703,6 +703,7 @@ bookmarks_load(struct report *R, struct st_bookmarks *bm, size_t *nwant)
 			}
 		}
 	}
+	R->bookmarks_out = bm->n - *nwant; /* on sources not given */
 	for (size_t i = 0; i < ns; i++)
 		free(keys[i]);
 	free(keys);
@@ -1070,7 +1071,12 @@ md_head(struct st_buf *out, struct report *R)
 	}
 	st_buf_adds(&p, "**Window:** ");
 	md_window(&p, R);
-	st_buf_adds(&p, R->given ? ", as given (--since/--until)." : ", the span of the evidence.");
+	if (R->given)
+		st_buf_adds(&p, ", as given (--since/--until).");
+	else if (R->from == INT64_MIN + 1)
+		st_buf_adds(&p, ".");
+	else
+		st_buf_adds(&p, ", the span of the evidence.");
 	wrap_buf(out, "- ", "  ", &p);
 	st_buf_addf(&p, "**Evidence:** %zu source%s, %llu lines, %llu events.", R->nsrc,
 	            R->nsrc == 1 ? "" : "s", (unsigned long long)lines, (unsigned long long)events);

@@ -576,6 +576,11 @@ expect_sel 3 "' goes to the restored bookmark"
 keys Enter
 wait_for screen '^ bookmark +first failure' "the detail shows the note"
 quit
+# the report's timeline shows the bookmark the viewer saved, with its note
+"$BIN" report --state "$T/marks.state" "$DATA/app.log" >"$T/report.md" 2>"$T/report.err" ||
+	fail "strata report with the viewer's state file failed: $(cat "$T/report.err")"
+grep -Eq '^\| [0-9-]+ 09:00:07Z +\| bookmark +\| `app\.log:4` +\| `first failure — ' "$T/report.md" ||
+	fail "the report's timeline lacks the viewer's bookmark: $(grep -A12 '^## Timeline' "$T/report.md")"
 pass
 
 # ==== 12. SIGTERM: the terminal is restored, the signal is told ====
