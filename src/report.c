@@ -1543,6 +1543,36 @@ spark_free(struct spark *sp)
 	free(sp->marks);
 }
 
+/* "before: last 3.25M, median 2.91M (5 points)", "after: ...", "range: ..." */
+static void
+spark_values(struct st_buf *q, const struct spark *sp)
+{
+	if (sp->nbefore == 0) {
+		st_buf_adds(q, "before: no value before the onset");
+	} else {
+		st_buf_adds(q, "before: last ");
+		st_human_num(sp->last_before, q);
+		st_buf_adds(q, ", median ");
+		st_human_num(sp->med_before, q);
+		st_buf_addf(q, " (%zu point%s)", sp->nbefore, sp->nbefore == 1 ? "" : "s");
+	}
+	st_buf_adds(q, "\nafter:  first ");
+	st_human_num(sp->first_after, q);
+	if (sp->nafter == 0) {
+		st_buf_adds(q, ", no value after it");
+	} else {
+		st_buf_adds(q, ", median ");
+		st_human_num(sp->med_after, q);
+		st_buf_addf(q, " (%zu point%s)", sp->nafter, sp->nafter == 1 ? "" : "s");
+	}
+	if (isfinite(sp->lo)) {
+		st_buf_adds(q, "\nrange:  ");
+		st_human_num(sp->lo, q);
+		st_buf_adds(q, " to ");
+		st_human_num(sp->hi, q);
+	}
+}
+
 static void
 series_name(struct st_buf *b, const struct st_series *s, bool rate)
 {
@@ -1587,18 +1617,7 @@ md_metrics(struct st_buf *out, struct report *R)
 			st_buf_addf(&q, "%c %s\n", m->neff == 1 ? '^' : (char)('1' + e), t);
 			free(t);
 		}
-		st_buf_adds(&q, "before: last ");
-		st_human_num(sp.last_before, &q);
-		st_buf_adds(&q, ", median ");
-		st_human_num(sp.med_before, &q);
-		st_buf_addf(&q, " (%zu point%s)\nafter:  first ", sp.nbefore, sp.nbefore == 1 ? "" : "s");
-		st_human_num(sp.first_after, &q);
-		st_buf_adds(&q, ", median ");
-		st_human_num(sp.med_after, &q);
-		st_buf_addf(&q, " (%zu point%s)\nrange:  ", sp.nafter, sp.nafter == 1 ? "" : "s");
-		st_human_num(sp.lo, &q);
-		st_buf_adds(&q, " to ");
-		st_human_num(sp.hi, &q);
+		spark_values(&q, &sp);
 		st_buf_addc(&q, '\0');
 		md_fenced(out, "", q.p);
 		st_buf_addc(out, '\n');
