@@ -29,7 +29,10 @@
 #define GAP_FACTOR 10                 /* ... and 10 times the source's mean interval */
 #define ENTRIES_MAX 100000            /* timeline entries kept (more are counted) */
 #define TEXT_MAX 160                  /* characters of a quoted text in prose */
-#define CELL_MAX 100                  /* ... in a table cell */
+#define CELL_MAX 84                   /* ... in a table's text column (rows stay under 200) */
+#define REF_MAX 40                    /* ... in a source:line reference */
+#define TITLE_MAX 150                 /* the title, escaped */
+#define WORD_MAX 150                  /* a word longer than this is split to wrap */
 #define WRAP 100                      /* prose lines wrap here */
 #define SPARK_MAX 60                  /* sparkline columns */
 #define METRICS_MAX 20                /* series shown */
@@ -161,12 +164,12 @@ md_text(struct st_buf *b, const char *s)
 		char c = s[i];
 		bool esc = strchr("\\`*[]<>|~&!#", c) != NULL;
 		if (c == '_') {
-			bool wl = i > 0 && (s[i - 1] == '_' || (unsigned char)s[i - 1] >= 0x80 ||
-			                    (s[i - 1] >= '0' && s[i - 1] <= '9') ||
+			/* bare only between ASCII letters or digits: Unicode
+			 * punctuation beside it could make it emphasis */
+			bool wl = i > 0 && ((s[i - 1] >= '0' && s[i - 1] <= '9') ||
 			                    ((s[i - 1] | 0x20) >= 'a' && (s[i - 1] | 0x20) <= 'z'));
 			char nx = s[i + 1];
-			bool wr = nx == '_' || (unsigned char)nx >= 0x80 || (nx >= '0' && nx <= '9') ||
-			          ((nx | 0x20) >= 'a' && (nx | 0x20) <= 'z');
+			bool wr = (nx >= '0' && nx <= '9') || ((nx | 0x20) >= 'a' && (nx | 0x20) <= 'z');
 			esc = !(wl && wr);
 		}
 		if (esc)
@@ -207,8 +210,30 @@ static void
 md_code_cut(struct st_buf *b, const char *s, size_t max, bool table)
 {
 	char *c = cleans(s, max);
+	size_t pipes = 0;
+	for (const char *p = c; table && *p; p++)
+		pipes += *p == '|';
+	if (pipes && cp_len(c, strlen(c)) + pipes > max) { /* a \| takes two */
+		free(c);
+		c = cleans(s, max > pipes + 8 ? max - pipes : 8);
+	}
 	md_code(b, c, table);
 	free(c);
+}
+
+/* Could a line that starts with this word open a block (a list item, a
+ * heading, a quote, a fence, a table row, a thematic break)? */
+static bool
+block_start(const char *w, size_t n)
+{
+	if (n == 0)
+		return false;
+	if (strchr("-+*#>=~|_`", w[0]))
+		return true;
+	size_t d = 0;
+	while (d < n && w[d] >= '0' && w[d] <= '9')
+		d++;
+	return d > 0 && d < n && (w[d] == '.' || w[d] == ')');
 }
 
 /* Write paragraph text p (one line of Markdown) wrapped at WRAP columns at
@@ -216,25 +241,53 @@ md_code_cut(struct st_buf *b, const char *s, size_t max, bool table)
 static void
 wrap_out(struct st_buf *out, const char *first, const char *indent, const char *p, size_t n)
 {
+	size_t ind = cp_len(indent, strlen(indent));
 	st_buf_adds(out, first);
 	size_t col = cp_len(first, strlen(first));
+	bool fresh = true; /* nothing on this line yet */
 	size_t i = 0;
 	while (i < n) {
 		size_t j = i;
 		while (j < n && p[j] != ' ')
 			j++;
 		size_t w = cp_len(p + i, j - i);
-		if (col > cp_len(indent, strlen(indent)) && col + 1 + w > WRAP) {
+		bool split = false;
+		if (w > WORD_MAX) {
+			/* a long token (a URL, a path): split it where the rest
+			 * cannot open a block and no escape is cut in two */
+			size_t k = 0;
+			for (size_t e = i + 1; e < j; e++) {
+				if (((unsigned char)p[e] & 0xc0) == 0x80)
+					continue;
+				if (++k >= WORD_MAX / 2 && p[e - 1] != '\\' && !block_start(p + e, j - e)) {
+					j = e;
+					split = true;
+					break;
+				}
+			}
+			w = cp_len(p + i, j - i);
+		}
+		if (!fresh && col + 1 + w > WRAP && !block_start(p + i, j - i)) {
 			st_buf_addc(out, '\n');
 			st_buf_adds(out, indent);
-			col = cp_len(indent, strlen(indent));
-		} else if (i > 0) {
+			col = ind;
+			fresh = true;
+		}
+		if (!fresh) {
 			st_buf_addc(out, ' ');
 			col++;
 		}
 		st_buf_add(out, p + i, j - i);
 		col += w;
+		fresh = false;
 		i = j;
+		if (split) { /* the rest of the word goes on the next line */
+			st_buf_addc(out, '\n');
+			st_buf_adds(out, indent);
+			col = ind;
+			fresh = true;
+			continue;
+		}
 		while (i < n && p[i] == ' ')
 			i++;
 	}
@@ -1022,17 +1075,30 @@ reasoning(struct st_buf *b, const struct st_hint *x)
 
 /* ---- Markdown */
 
+/* `name:line` (line 0: the name alone); a long name is cut on the left,
+ * never the line number. */
 static void
 md_ref(struct st_buf *b, const struct report *R, unsigned src, uint32_t line, bool table)
 {
-	struct st_buf t = {0};
-	st_buf_adds(&t, src < R->nnames ? R->names[src] : "?");
+	char num[16] = "";
 	if (line)
-		st_buf_addf(&t, ":%u", line);
+		snprintf(num, sizeof(num), ":%u", line);
+	char *name = cleans(src < R->nnames ? R->names[src] : "?", 0);
+	size_t room = REF_MAX - strlen(num), nl = cp_len(name, strlen(name));
+	struct st_buf t = {0};
+	if (nl > room) {
+		const char *q = name;
+		for (size_t k = 0; k < nl - (room - 1); q++)
+			k += ((unsigned char)q[1] & 0xc0) != 0x80;
+		st_buf_adds(&t, "…");
+		st_buf_adds(&t, q);
+	} else {
+		st_buf_adds(&t, name);
+	}
+	st_buf_adds(&t, num);
 	st_buf_addc(&t, '\0');
-	char *c = cleans(t.p, 60);
-	md_code(b, c, table);
-	free(c);
+	md_code(b, t.p, table);
+	free(name);
 	st_buf_free(&t);
 }
 
@@ -1058,7 +1124,16 @@ md_head(struct st_buf *out, struct report *R)
 {
 	struct st_buf p = {0};
 	st_buf_adds(out, "# Incident report (draft): ");
-	md_text(out, R->title);
+	struct st_buf t = {0};
+	md_text(&t, R->title);
+	for (size_t max = 100; cp_len(t.p, t.len) > TITLE_MAX && max > 20; max -= 10) {
+		char *c = cleans(R->title, max);
+		t.len = 0;
+		md_text(&t, c);
+		free(c);
+	}
+	st_buf_add(out, t.p, t.len);
+	st_buf_free(&t);
 	st_buf_adds(out, "\n\n");
 	st_buf_adds(&p, "**Draft.** strata wrote this from the evidence alone. Every claim names the "
 	                "lines it rests on: check them, then complete the human parts at the end.");
@@ -1510,7 +1585,7 @@ spark_make(const struct rmetric *m, struct spark *sp)
 		size_t at = point_at(s, m->eff[e]->at);
 		if (e == 0)
 			sp->onset = at;
-		size_t b = at * nb / n;
+		size_t b = ((at + 1) * nb - 1) / n; /* the bucket that holds point at */
 		marks[b] = m->neff == 1 ? '^' : (char)('1' + e);
 	}
 	size_t end = nb;

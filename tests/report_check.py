@@ -289,6 +289,22 @@ try:
           "burst: the last row folds the repeats as ×312: %s" % rows)
     check_layout("burst", md)
 
+    # the widest rows: a long source name, 6-digit line numbers, times with
+    # milliseconds, bursts, texts full of '|', markup and ' - ' at wrap
+    # points, a token of 400 characters
+    name = "kube-apiserver-audit-controller.log"
+    with open(os.path.join(tmp, name), "w") as f:
+        for i in range(120000):
+            f.write("2024-05-01T09:%02d:%02d.%03dZ INFO tick %d\n" % (i // 6000 % 60, i // 100 % 60, i % 1000, i))
+        msg = "deployment.apps/checkout | image=registry/checkout:v2 | replicas=3 - rolled *out* [by] `ci` _now_ 1. # > " * 3
+        for i in range(3):
+            f.write("2024-05-01T10:00:%02d.123Z INFO ConfigMap checkout-config replaced in namespace shop %s\n" % (i, msg))
+        for i in range(50):
+            f.write("2024-05-01T10:01:%02d.456Z ERROR %s upstream connection refused %s %s\n" % (i, msg, "x" * 400, "- " * 30))
+    md = run(name, cwd=tmp).stdout.decode()
+    check_layout("wide", md)
+    check_cmark("wide", md)
+
     # bookmarks saved by the viewer show in the timeline with their notes
     shutil.copytree(os.path.join(root, "fixtures/incidents/job-succeeded-wrong"), os.path.join(tmp, "job"))
     ev = os.path.realpath(os.path.join(tmp, "job", "events.log"))
